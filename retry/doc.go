@@ -1,0 +1,86 @@
+// Package retry retries operations that fail and repeats operations that
+// succeed, on schedules that are [github.com/cenkalti/backoff/v4] BackOffs.
+//
+// [Do] calls an operation until it succeeds or the loop gives up; [Value]
+// does the same for an operation that returns a value:
+//
+//	err := retry.Do(ctx, func(ctx context.Context) error {
+//		return client.Ping(ctx)
+//	})
+//
+// With no options, Do makes at most 3 attempts and waits an exponentially
+// growing, randomised delay (from 100ms, doubling, up to 10s, full jitter)
+// between them. The error returned after the last attempt is an [*Error]
+// that wraps the last failure and says how many attempts were made:
+//
+//	retry: gave up after 3 attempts: dial tcp 10.0.0.7:443: connection refused
+//
+// errors.Is and errors.As see through it, so callers test for the failure
+// itself.
+//
+// # Options
+//
+// Options fit the loop to the operation. The one from Ox's documentation,
+// "retry 3 times with exponential backoff from 100ms capped at 5 minutes,
+// equal jitter, unless the error is fatal", reads:
+//
+//	err := retry.Do(ctx, op,
+//		retry.WithBackOff(retry.Exponential(100*time.Millisecond, 2, 5*time.Minute).
+//			WithJitter(retry.EqualJitter)),
+//		retry.MaxAttempts(4), // the first attempt and 3 retries
+//		retry.If(func(err error) bool { return !errors.Is(err, errFatal) }),
+//	)
+//
+// [MaxAttempts] counts every attempt, the first included. [If] decides which
+// errors are worth another attempt; an operation can also mark one error as
+// final by returning [Permanent](err) (or backoff.Permanent(err): they are
+// the same). [Until] decides which values count as success for [Value].
+// [AttemptTimeout] gives every attempt its own deadline, [InitialDelay]
+// waits before the first one, and [AfterAttempt] reports each attempt, its
+// error and the coming delay to a hook, for logs and metrics.
+//
+// Options hold no per-call state (each call works on its own copy of a
+// [*Schedule]), so a policy can be a package-level []retry.Option shared by
+// every call.
+//
+// # Schedules
+//
+// [WithBackOff] takes any [backoff.BackOff]. This package adds a [*Schedule]
+// for each of the usual shapes, every one a backoff.BackOff that also works
+// with backoff.Retry:
+//
+//	Immediate()                   0, 0, 0, ...
+//	Fixed(1s)                     1s, 1s, 1s, ...
+//	Exponential(100ms, 2, 1s)     100ms, 200ms, 400ms, 800ms, 1s, 1s, ...
+//	Fibonacci(100ms, 1s)          100ms, 100ms, 200ms, 300ms, 500ms, 800ms, 1s, ...
+//	Decorrelated(100ms, 1s)       random in [100ms, 3 × the previous delay], capped at 1s
+//
+// [Schedule.WithJitter] randomises the delays ([FullJitter], [EqualJitter]),
+// so that callers who failed together do not retry together.
+// [Schedule.WithMaxTotalDelay] and [Schedule.WithMaxElapsed] stop a schedule
+// when the sum of its delays, or the time since the loop started, would pass
+// a limit. The guide docs/retry.md tabulates the delays of every schedule.
+//
+// # Cancellation
+//
+// Every wait honours ctx: cancelling ctx ends even an hour's wait at once,
+// and Do returns ctx.Err(). An attempt during which ctx ended is never
+// retried. The loop runs on the caller's goroutine and starts no other, so
+// when Do returns, nothing it started is still running.
+//
+// # Adaptive retry
+//
+// Retries multiply the load on a dependency that is already failing. A
+// [TokenBucket] shared by all callers of that dependency, passed with
+// [Adaptive], turns retries off when most calls fail: every retry costs
+// tokens, every success earns some back, and a retry the bucket cannot pay
+// for is not made.
+//
+// # Repeating
+//
+// [Repeat] is the mirror image of Do: it runs an operation again after every
+// success, on a schedule, until the schedule ends, ctx ends, or the operation
+// fails. It runs heartbeats and polls; [RepeatValue] with [Until] polls until
+// a condition holds. [StartToStart] measures delays from the start of each
+// run, for a fixed rate.
+package retry
