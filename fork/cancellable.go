@@ -27,13 +27,13 @@ const (
 // scope's, that [CancellableFork.Cancel] cancels.
 //
 // Cancellable panics if f is nil or s has ended.
-func Cancellable[T any](s *scope.Scope, f func(ctx context.Context) (T, error)) *CancellableFork[T] {
+func Cancellable[T any](s *scope.Scope, f func(ctx context.Context) (T, error), opts ...Option) *CancellableFork[T] {
 	if f == nil {
 		panic("fork: Cancellable called with nil f")
 	}
 	ctx, cancel := context.WithCancelCause(s.Context())
 	cf := &CancellableFork[T]{cancel: cancel}
-	cf.fk = start(s, hook.Unsupervised, func(context.Context) (T, error) {
+	cf.fk = start(s, hook.Unsupervised, forkName(opts), f, func(context.Context) (T, error) {
 		defer cancel(context.Canceled) // release the context's resources
 		v, err := f(ctx)
 		if !cf.state.CompareAndSwap(forkRunning, forkCompleted) {

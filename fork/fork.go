@@ -27,12 +27,13 @@ type Fork[T any] struct {
 // and cancels its other forks (see [scope.Supervised]): New is the typed form
 // of [scope.Scope.Go].
 //
-// New panics if f is nil or s has ended.
-func New[T any](s *scope.Scope, f func(ctx context.Context) (T, error)) *Fork[T] {
+// New panics if f is nil or s has ended. Options such as [WithName] help
+// diagnostics.
+func New[T any](s *scope.Scope, f func(ctx context.Context) (T, error), opts ...Option) *Fork[T] {
 	if f == nil {
 		panic("fork: New called with nil f")
 	}
-	return start(s, hook.User, f)
+	return start(s, hook.User, forkName(opts), f, f)
 }
 
 // Daemon starts f as a daemon fork of scope s: like [New], except that the
@@ -42,11 +43,11 @@ func New[T any](s *scope.Scope, f func(ctx context.Context) (T, error)) *Fork[T]
 // returns whatever f returned then, typically [context.Canceled].
 //
 // Daemon panics if f is nil or s has ended.
-func Daemon[T any](s *scope.Scope, f func(ctx context.Context) (T, error)) *Fork[T] {
+func Daemon[T any](s *scope.Scope, f func(ctx context.Context) (T, error), opts ...Option) *Fork[T] {
 	if f == nil {
 		panic("fork: Daemon called with nil f")
 	}
-	return start(s, hook.Daemon, f)
+	return start(s, hook.Daemon, forkName(opts), f, f)
 }
 
 // Unsupervised starts f in a new goroutine of scope s whose failure concerns
@@ -58,16 +59,16 @@ func Daemon[T any](s *scope.Scope, f func(ctx context.Context) (T, error)) *Fork
 // when it ends.
 //
 // Unsupervised panics if f is nil or s has ended.
-func Unsupervised[T any](s *scope.Scope, f func(ctx context.Context) (T, error)) *Fork[T] {
+func Unsupervised[T any](s *scope.Scope, f func(ctx context.Context) (T, error), opts ...Option) *Fork[T] {
 	if f == nil {
 		panic("fork: Unsupervised called with nil f")
 	}
-	return start(s, hook.Unsupervised, f)
+	return start(s, hook.Unsupervised, forkName(opts), f, f)
 }
 
-func start[T any](s *scope.Scope, k hook.Kind, f func(ctx context.Context) (T, error)) *Fork[T] {
+func start[T any](s *scope.Scope, k hook.Kind, name string, fn any, f func(ctx context.Context) (T, error)) *Fork[T] {
 	fk := &Fork[T]{done: make(chan struct{})}
-	hook.Start(s, k, "", func(ctx context.Context) error {
+	hook.Start(s, k, name, fn, func(ctx context.Context) error {
 		return fk.run(s, k, ctx, f)
 	})
 	return fk

@@ -68,9 +68,13 @@ func Map[In, Out any](ctx context.Context, limit int, in []In, f func(ctx contex
 	out := make([]Out, len(in))
 	workers := min(limit, len(in))
 	var next atomic.Int64
+	var failed atomic.Bool
 	err := scope.Supervised(ctx, func(s *scope.Scope) error {
 		work := func(ctx context.Context) error {
 			for {
+				if failed.Load() {
+					return nil // the failing worker reports it
+				}
 				if err := ctx.Err(); err != nil {
 					// Cancelled from outside; a failure of this scope
 					// makes this an echo, which the scope drops.
@@ -82,6 +86,9 @@ func Map[In, Out any](ctx context.Context, limit int, in []In, f func(ctx contex
 				}
 				v, err := f(ctx, in[i])
 				if err != nil {
+					// Stop the other workers at once: the scope cancels
+					// them only after this fork has returned.
+					failed.Store(true)
 					return err
 				}
 				out[i] = v

@@ -7,8 +7,8 @@ import (
 )
 
 func init() {
-	hook.Start = func(s any, k hook.Kind, name string, f func(ctx context.Context) error) {
-		s.(*Scope).start(k, name, f)
+	hook.Start = func(s any, k hook.Kind, name string, fn any, f func(ctx context.Context) error) {
+		s.(*Scope).start(k, name, fn, f)
 	}
 	hook.AtEnd = func(s any, check func() error) {
 		s.(*Scope).addCheck(check)
@@ -36,7 +36,7 @@ func (s *Scope) Go(f func(ctx context.Context) error) {
 	if f == nil {
 		panic("scope: Go called with nil f")
 	}
-	s.start(hook.User, "", f)
+	s.start(hook.User, "", f, f)
 }
 
 // GoDaemon starts f as a daemon fork: like [Scope.Go], except that the scope
@@ -52,10 +52,28 @@ func (s *Scope) GoDaemon(f func(ctx context.Context) error) {
 	if f == nil {
 		panic("scope: GoDaemon called with nil f")
 	}
-	s.start(hook.Daemon, "", f)
+	s.start(hook.Daemon, "", f, f)
 }
 
-func (s *Scope) start(k hook.Kind, name string, f func(ctx context.Context) error) {
+// GoNamed is [Scope.Go] with a name for the fork, which diagnostics show
+// (see [WithStuckReport]).
+func (s *Scope) GoNamed(name string, f func(ctx context.Context) error) {
+	if f == nil {
+		panic("scope: GoNamed called with nil f")
+	}
+	s.start(hook.User, name, f, f)
+}
+
+// GoDaemonNamed is [Scope.GoDaemon] with a name for the fork, which
+// diagnostics show (see [WithStuckReport]).
+func (s *Scope) GoDaemonNamed(name string, f func(ctx context.Context) error) {
+	if f == nil {
+		panic("scope: GoDaemonNamed called with nil f")
+	}
+	s.start(hook.Daemon, name, f, f)
+}
+
+func (s *Scope) start(k hook.Kind, name string, fn any, f func(ctx context.Context) error) {
 	s.mu.Lock()
 	if s.state == ended {
 		s.mu.Unlock()
@@ -66,11 +84,15 @@ func (s *Scope) start(k hook.Kind, name string, f func(ctx context.Context) erro
 	} else {
 		s.users++
 	}
+	var rec *forkRecord
+	if s.diag != nil {
+		rec = s.trackForkLocked(k, name, fn)
+	}
 	s.mu.Unlock()
-	go s.run(k, f)
+	go s.run(k, f, rec)
 }
 
-func (s *Scope) run(k hook.Kind, f func(ctx context.Context) error) {
+func (s *Scope) run(k hook.Kind, f func(ctx context.Context) error, rec *forkRecord) {
 	var err error
 	returned := false
 	defer func() {
@@ -87,14 +109,21 @@ func (s *Scope) run(k hook.Kind, f func(ctx context.Context) error) {
 			// of a normal end that the scope could otherwise reach first.
 			s.fail(err, k == hook.Daemon)
 		}
-		s.forkEnded(k)
+		s.forkEnded(k, rec)
 	}()
-	err = f(s.ctx)
+	if rec != nil {
+		err = s.runDiag(rec, f)
+	} else {
+		err = f(s.ctx)
+	}
 	returned = true
 }
 
-func (s *Scope) forkEnded(k hook.Kind) {
+func (s *Scope) forkEnded(k hook.Kind, rec *forkRecord) {
 	s.mu.Lock()
+	if rec != nil {
+		delete(s.info.forks, rec)
+	}
 	if k == hook.Daemon {
 		s.daemons--
 	} else {

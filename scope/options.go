@@ -9,6 +9,7 @@ type Option interface {
 
 type config struct {
 	name string
+	diag *diag // diagnostics asked for by this scope's own options
 }
 
 type optionFunc func(*config)

@@ -31,6 +31,9 @@ type Scope struct {
 	waiting bool          // the scope's goroutine waits on wake
 	wake    sync.Cond     // signalled when what the waiting scope waits for happens
 	out     *outcome      // nil until something fails or registers a release
+
+	diag *diag      // nil unless diagnostics are on
+	info *scopeInfo // diagnostics state, when diag is not nil
 }
 
 // outcome holds what a scope collects while it runs; most scopes need none of
@@ -123,8 +126,14 @@ func newScope(ctx context.Context, body any, opts []Option) *Scope {
 	for _, o := range opts {
 		o.apply(&s.cfg)
 	}
+	if diagUsed.Load() {
+		ctx = s.setupDiag(ctx)
+	}
 	s.ctx, s.cancel = context.WithCancelCause(ctx)
 	s.wake.L = &s.mu
+	if s.diag != nil {
+		s.armOnCancel()
+	}
 	return s
 }
 
@@ -210,10 +219,14 @@ func (s *Scope) wait(bodyErr error) error {
 	}
 	s.state = ended
 	o := s.out
+	s.mu.Unlock()
+	if s.diag != nil {
+		s.stopDiag()
+	}
 	if o == nil {
-		s.mu.Unlock()
 		return nil
 	}
+	s.mu.Lock()
 	checks, releases := o.atEnd, o.releases
 	o.atEnd, o.releases = nil, nil
 	s.mu.Unlock()

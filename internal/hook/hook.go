@@ -23,7 +23,9 @@ const (
 )
 
 // Start starts f as a fork of kind k in scope s, named name ("" for none).
-var Start func(s any, k Kind, name string, f func(ctx context.Context) error)
+// fn is the user's function that f wraps, used to describe the fork in
+// diagnostics.
+var Start func(s any, k Kind, name string, fn any, f func(ctx context.Context) error)
 
 // AtEnd registers check to run once every fork of s has ended and before its
 // releases run; a non-nil result fails the scope. A *scope.PanicError result

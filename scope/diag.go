@@ -1,0 +1,258 @@
+package scope
+
+import (
+	"context"
+	"reflect"
+	"runtime"
+	"runtime/pprof"
+	"runtime/trace"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/corral-go/corral/internal/hook"
+)
+
+// diag is the diagnostics configuration of a scope, inherited by the scopes
+// nested in it through the context. A scope without diagnostics has a nil
+// *diag and pays for nothing below.
+type diag struct {
+	grace   time.Duration // 0: no stuck-fork report
+	report  func(StuckReport)
+	labels  bool
+	trace   bool
+	monitor *Monitor
+}
+
+// diagUsed is set once any scope in the process asked for diagnostics, so
+// that scopes in programs that never do skip even the context lookup.
+var diagUsed atomic.Bool
+
+type diagKey struct{}
+
+// scopeInfo is the per-scope state kept when diagnostics are on.
+type scopeInfo struct {
+	parent   *Scope
+	started  time.Time
+	forks    map[*forkRecord]struct{}
+	children map[*Scope]struct{}
+	task     *trace.Task
+	labels   context.Context // pprof labels of the scope, for its forks
+
+	stuckMu      sync.Mutex
+	stuckTimer   *time.Timer
+	stuckWait    time.Duration // when the next report is due, since waitSince
+	waitSince    time.Time
+	stuckStopped bool
+	reporting    sync.WaitGroup
+	deliverMu    sync.Mutex // orders the reports of one scope
+	stopAfter    func() bool
+}
+
+// forkRecord describes a running fork for diagnostics.
+type forkRecord struct {
+	name    string
+	fn      any
+	site    [12]uintptr
+	started time.Time
+	kind    hook.Kind
+}
+
+// setupDiag runs in newScope, before the context is derived, when the scope
+// or an enclosing one asked for diagnostics.
+func (s *Scope) setupDiag(ctx context.Context) context.Context {
+	var parent *Scope
+	if p, ok := ctx.Value(diagKey{}).(*Scope); ok {
+		parent = p
+	}
+	d := s.cfg.diag
+	if parent != nil {
+		d = parent.diag.merge(d)
+	}
+	if d == nil {
+		return ctx
+	}
+	s.diag = d
+	s.info = &scopeInfo{parent: parent, started: time.Now(), forks: map[*forkRecord]struct{}{}}
+	if d.trace {
+		ctx, s.info.task = trace.NewTask(ctx, "corral "+s.describe())
+	}
+	if d.labels {
+		s.info.labels = pprof.WithLabels(ctx, pprof.Labels("corral.scope", s.label()))
+	}
+	ctx = context.WithValue(ctx, diagKey{}, s)
+	if parent != nil {
+		parent.mu.Lock()
+		if parent.info.children == nil {
+			parent.info.children = map[*Scope]struct{}{}
+		}
+		parent.info.children[s] = struct{}{}
+		parent.mu.Unlock()
+	} else if d.monitor != nil {
+		d.monitor.add(s)
+	}
+	return ctx
+}
+
+// merge combines an enclosing scope's diagnostics with this scope's own
+// options; the scope's own settings win.
+func (d *diag) merge(own *diag) *diag {
+	if own == nil {
+		return d
+	}
+	m := *d
+	if own.grace > 0 {
+		m.grace, m.report = own.grace, own.report
+	}
+	m.labels = m.labels || own.labels
+	m.trace = m.trace || own.trace
+	if own.monitor != nil {
+		m.monitor = own.monitor
+	}
+	return &m
+}
+
+// armStuckReport starts the stuck-fork report clock; the scope calls it when
+// its context is cancelled or its body returns, whichever comes first.
+func (s *Scope) armStuckReport() {
+	in := s.info
+	in.stuckMu.Lock()
+	defer in.stuckMu.Unlock()
+	if in.stuckStopped || in.stuckTimer != nil {
+		return
+	}
+	in.waitSince = time.Now()
+	in.stuckWait = s.diag.grace
+	in.stuckTimer = time.AfterFunc(in.stuckWait, s.reportStuck)
+}
+
+// reportStuck delivers a report if forks are still running, then schedules
+// the next one at twice the interval.
+func (s *Scope) reportStuck() {
+	in := s.info
+	in.stuckMu.Lock()
+	if in.stuckStopped {
+		in.stuckMu.Unlock()
+		return
+	}
+	in.reporting.Add(1)
+	defer in.reporting.Done()
+	waited := time.Since(in.waitSince)
+	next := in.stuckWait
+	in.stuckWait *= 2
+	in.stuckTimer.Reset(next)
+	in.stuckMu.Unlock()
+
+	r := StuckReport{Scope: s.describe(), Waiting: waited}
+	if s.ctx.Err() != nil {
+		r.Cause = context.Cause(s.ctx)
+	}
+	s.mu.Lock()
+	r.Forks = s.forkInfosLocked(time.Now())
+	s.mu.Unlock()
+	if len(r.Forks) == 0 {
+		return
+	}
+	in.deliverMu.Lock()
+	defer in.deliverMu.Unlock()
+	if s.diag.report != nil {
+		s.diag.report(r)
+	} else {
+		defaultReport(r)
+	}
+}
+
+// stopDiag ends the scope's diagnostics once every fork has returned.
+func (s *Scope) stopDiag() {
+	in := s.info
+	if in.stopAfter != nil {
+		in.stopAfter()
+	}
+	in.stuckMu.Lock()
+	in.stuckStopped = true
+	if in.stuckTimer != nil {
+		in.stuckTimer.Stop()
+	}
+	in.stuckMu.Unlock()
+	in.reporting.Wait() // a report being delivered finishes first
+	if in.parent != nil {
+		in.parent.mu.Lock()
+		delete(in.parent.info.children, s)
+		in.parent.mu.Unlock()
+	} else if s.diag.monitor != nil {
+		s.diag.monitor.remove(s)
+	}
+	if in.task != nil {
+		in.task.End()
+	}
+}
+
+// trackFork records a fork that is starting; it runs with s.mu held.
+func (s *Scope) trackForkLocked(k hook.Kind, name string, fn any) *forkRecord {
+	r := &forkRecord{name: name, fn: fn, kind: k, started: time.Now()}
+	runtime.Callers(3, r.site[:])
+	s.info.forks[r] = struct{}{}
+	return r
+}
+
+// runDiag runs f with the fork's labels and trace region.
+func (s *Scope) runDiag(r *forkRecord, f func(ctx context.Context) error) error {
+	if s.diag.labels {
+		pprof.SetGoroutineLabels(pprof.WithLabels(s.info.labels, pprof.Labels("corral.fork", r.describe())))
+	}
+	if s.diag.trace {
+		defer trace.StartRegion(s.ctx, "corral fork "+r.describe()).End()
+	}
+	return f(s.ctx)
+}
+
+// label is the scope's name as profiler labels and traces show it.
+func (s *Scope) label() string {
+	if s.cfg.name != "" {
+		return s.cfg.name
+	}
+	return funcName(s.body)
+}
+
+func funcName(f any) string {
+	if fn := runtime.FuncForPC(reflect.ValueOf(f).Pointer()); fn != nil {
+		return fn.Name()
+	}
+	return "?"
+}
+
+func (r *forkRecord) describe() string {
+	if r.name != "" {
+		return r.name
+	}
+	return funcName(r.fn)
+}
+
+// where returns the first frame of the start site outside corral's own
+// packages: the line of user code that started the fork.
+func (r *forkRecord) where() (file string, line int) {
+	frames := runtime.CallersFrames(r.site[:])
+	var first runtime.Frame
+	for {
+		f, more := frames.Next()
+		if first.PC == 0 {
+			first = f
+		}
+		if !isCorralFrame(f.Function) {
+			return f.File, f.Line
+		}
+		if !more {
+			return first.File, first.Line
+		}
+	}
+}
+
+func isCorralFrame(fn string) bool {
+	for _, p := range []string{"scope.", "fork.", "internal/hook.", "source.", "dispatcher.", "channel."} {
+		if strings.HasPrefix(fn, "github.com/corral-go/corral/"+p) {
+			return true
+		}
+	}
+	return false
+}

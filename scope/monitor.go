@@ -1,0 +1,104 @@
+package scope
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"sync"
+	"time"
+)
+
+// A Monitor keeps track of running scopes so that a program can look at
+// them: which scopes are alive, in which state, and which forks they are
+// waiting for. Register a root scope with [WithMonitor]; the scopes nested in
+// it are tracked with it. A Monitor is safe for concurrent use; its zero
+// value is not usable, create one with [NewMonitor].
+//
+// Package [github.com/corral-go/corral/scope/scopehttp] serves snapshots on
+// a debug HTTP endpoint.
+type Monitor struct {
+	mu    sync.Mutex
+	roots map[*Scope]struct{}
+}
+
+// NewMonitor returns an empty Monitor.
+func NewMonitor() *Monitor { return &Monitor{roots: map[*Scope]struct{}{}} }
+
+func (m *Monitor) add(s *Scope) {
+	m.mu.Lock()
+	m.roots[s] = struct{}{}
+	m.mu.Unlock()
+}
+
+func (m *Monitor) remove(s *Scope) {
+	m.mu.Lock()
+	delete(m.roots, s)
+	m.mu.Unlock()
+}
+
+// ScopeInfo describes a running scope in a [Monitor.Snapshot].
+type ScopeInfo struct {
+	Name     string        `json:"name"`            // as Scope.String describes it
+	State    string        `json:"state"`           // "running", "ending", "cancelling" or "ended"
+	Cause    string        `json:"cause,omitempty"` // the cancellation cause, once cancelled
+	Started  time.Time     `json:"started"`
+	Age      time.Duration `json:"age"`
+	Forks    []ForkInfo    `json:"forks,omitempty"`
+	Children []ScopeInfo   `json:"children,omitempty"` // scopes nested in this one
+}
+
+// Snapshot returns the scopes registered with m that are running now, each
+// with its running forks and nested scopes, oldest first.
+func (m *Monitor) Snapshot() []ScopeInfo {
+	m.mu.Lock()
+	roots := make([]*Scope, 0, len(m.roots))
+	for s := range m.roots {
+		roots = append(roots, s)
+	}
+	m.mu.Unlock()
+	return snapshot(roots, time.Now())
+}
+
+func snapshot(scopes []*Scope, now time.Time) []ScopeInfo {
+	infos := make([]ScopeInfo, 0, len(scopes))
+	for _, s := range scopes {
+		s.mu.Lock()
+		si := ScopeInfo{
+			Name: s.describe(), State: s.state.String(),
+			Started: s.info.started, Age: now.Sub(s.info.started),
+			Forks: s.forkInfosLocked(now),
+		}
+		children := make([]*Scope, 0, len(s.info.children))
+		for c := range s.info.children {
+			children = append(children, c)
+		}
+		s.mu.Unlock()
+		if s.ctx.Err() != nil {
+			si.Cause = context.Cause(s.ctx).Error()
+		}
+		si.Children = snapshot(children, now)
+		infos = append(infos, si)
+	}
+	slices.SortFunc(infos, func(a, b ScopeInfo) int {
+		return cmp.Or(a.Started.Compare(b.Started), cmp.Compare(a.Name, b.Name))
+	})
+	return infos
+}
+
+func sortForks(fs []ForkInfo) {
+	slices.SortFunc(fs, func(a, b ForkInfo) int {
+		return cmp.Or(a.Started.Compare(b.Started), cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
+	})
+}
+
+func (st state) String() string {
+	switch st {
+	case running:
+		return "running"
+	case ending:
+		return "ending"
+	case cancelling:
+		return "cancelling"
+	}
+	return "ended"
+}

@@ -1,0 +1,145 @@
+package scope
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/corral-go/corral/internal/hook"
+)
+
+// WithStuckReport makes the scope report the forks that are still running
+// grace after its context was cancelled, whatever the reason (a failure, the
+// parent's cancellation, or the scope's normal end telling daemon forks to
+// stop). Go cannot stop a goroutine, so a fork that ignores its context keeps
+// the scope waiting; the report names it, says where it was started and for
+// how long it has run. The report repeats at doubling intervals (grace, 2×,
+// 4× ...) until the forks have returned.
+//
+// report receives each report; a nil report logs it as one warning with
+// [slog.Warn]. report runs on a goroutine of its own; calls for one scope
+// never overlap, but calls for different scopes may. The scope waits for a
+// report being delivered before it returns.
+//
+// The option applies to the scopes nested in this one too (through the
+// context), unless they set their own. It panics if grace is not positive.
+func WithStuckReport(grace time.Duration, report func(StuckReport)) Option {
+	if grace <= 0 {
+		panic(fmt.Sprintf("scope: WithStuckReport called with grace %v; grace must be positive", grace))
+	}
+	return diagOption(func(d *diag) { d.grace, d.report = grace, report })
+}
+
+// WithProfilerLabels labels the goroutines of the scope's forks for the
+// profiler: "corral.scope" holds the scope's name and "corral.fork" the
+// fork's, so a goroutine profile (/debug/pprof/goroutine?debug=1) shows
+// which scope owns each goroutine. Nested scopes inherit the option. It costs
+// a few allocations per fork, which is why it is not on by default.
+func WithProfilerLabels() Option {
+	return diagOption(func(d *diag) { d.labels = true })
+}
+
+// WithTrace records the scope as a [runtime/trace] task and each fork as a
+// region in it, so that `go tool trace` shows the scope tree. Nested scopes
+// inherit the option.
+func WithTrace() Option {
+	return diagOption(func(d *diag) { d.trace = true })
+}
+
+// WithMonitor registers the scope, and the scopes nested in it, with m while
+// they run, so that [Monitor.Snapshot] can list them.
+func WithMonitor(m *Monitor) Option {
+	if m == nil {
+		panic("scope: WithMonitor called with nil monitor")
+	}
+	return diagOption(func(d *diag) { d.monitor = m })
+}
+
+type diagOption func(*diag)
+
+func (f diagOption) apply(c *config) {
+	diagUsed.Store(true)
+	if c.diag == nil {
+		c.diag = &diag{}
+	}
+	f(c.diag)
+}
+
+// A StuckReport lists the forks of a scope that were still running a while
+// after the scope's context was cancelled. See [WithStuckReport].
+type StuckReport struct {
+	Scope   string        // the scope, as [Scope.String] describes it
+	Waiting time.Duration // how long since the scope's context was cancelled
+	Cause   error         // the cancellation cause: a failure, or ErrScopeEnded
+	Forks   []ForkInfo    // the forks still running
+}
+
+// String formats the report over several lines, one per fork.
+func (r StuckReport) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "corral: %s cancelled %v ago (cause: %v) still waits for %d fork(s):",
+		r.Scope, r.Waiting.Round(time.Millisecond), r.Cause, len(r.Forks))
+	for _, f := range r.Forks {
+		fmt.Fprintf(&b, "\n\t%s", f)
+	}
+	return b.String()
+}
+
+func defaultReport(r StuckReport) {
+	slog.Warn("corral: forks do not stop after their scope was cancelled",
+		"scope", r.Scope, "waiting", r.Waiting, "cause", r.Cause, "report", r.String())
+}
+
+// ForkInfo describes a running fork in a [StuckReport] or a [Snapshot].
+type ForkInfo struct {
+	Name     string        // the fork's name (see fork.WithName and Scope.GoNamed), or ""
+	Function string        // the fork's function
+	Kind     string        // "awaited", "daemon" or "unsupervised"
+	File     string        // where the fork was started
+	Line     int           // where the fork was started
+	Started  time.Time     // when the fork was started
+	Running  time.Duration // how long it had been running when described
+}
+
+// String describes the fork on one line.
+func (f ForkInfo) String() string {
+	name := f.Function
+	if f.Name != "" {
+		name = fmt.Sprintf("%q (%s)", f.Name, f.Function)
+	}
+	return fmt.Sprintf("%s fork %s started at %s:%d, running for %v",
+		f.Kind, name, f.File, f.Line, f.Running.Round(time.Millisecond))
+}
+
+func (s *Scope) forkInfosLocked(now time.Time) []ForkInfo {
+	infos := make([]ForkInfo, 0, len(s.info.forks))
+	for r := range s.info.forks {
+		file, line := r.where()
+		infos = append(infos, ForkInfo{
+			Name: r.name, Function: funcName(r.fn), Kind: kindName(r.kind),
+			File: file, Line: line, Started: r.started, Running: now.Sub(r.started),
+		})
+	}
+	sortForks(infos)
+	return infos
+}
+
+func kindName(k hook.Kind) string {
+	switch k {
+	case hook.Daemon:
+		return "daemon"
+	case hook.Unsupervised:
+		return "unsupervised"
+	}
+	return "awaited"
+}
+
+// armOnCancel arranges for the stuck-fork clock to start when the scope's
+// context is cancelled.
+func (s *Scope) armOnCancel() {
+	if s.diag.grace > 0 {
+		s.info.stopAfter = context.AfterFunc(s.ctx, s.armStuckReport)
+	}
+}
