@@ -26,11 +26,11 @@ type Scope struct {
 
 	mu      sync.Mutex
 	state   state
-	users   int32         // running awaited forks (user and unsupervised)
-	daemons int32         // running daemon forks
-	waiting bool          // the scope's goroutine waits on wake
-	wake    sync.Cond     // signalled when what the waiting scope waits for happens
-	out     *outcome      // nil until something fails or registers a release
+	users   int32     // running awaited forks (user and unsupervised)
+	daemons int32     // running daemon forks
+	waiting bool      // the scope's goroutine waits on wake
+	wake    sync.Cond // signalled when what the waiting scope waits for happens
+	out     *outcome  // nil until something fails or registers a release
 
 	diag *diag      // nil unless diagnostics are on
 	info *scopeInfo // diagnostics state, when diag is not nil
