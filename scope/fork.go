@@ -129,10 +129,16 @@ func (s *Scope) forkEnded(k hook.Kind, rec *forkRecord) {
 	} else {
 		s.users--
 	}
-	if s.waiting && s.users == 0 && (s.state == ending || s.daemons == 0) {
-		s.wake.Signal()
+	wake := s.waiting && s.users == 0 && (s.state == ending || s.daemons == 0)
+	if wake {
+		s.waiting = false
 	}
 	s.mu.Unlock()
+	if wake {
+		// Signal after unlocking, so the scope's goroutine does not wake
+		// up only to block on s.mu at once.
+		s.wake.Signal()
+	}
 }
 
 func (s *Scope) addCheck(check func() error) {

@@ -254,9 +254,8 @@ func (s *Scope) wait(bodyErr error) error {
 // waitLocked releases s.mu until a fork's end may have changed what the
 // scope waits for.
 func (s *Scope) waitLocked() {
-	s.waiting = true
+	s.waiting = true // the fork that ends the wait clears it
 	s.wake.Wait()
-	s.waiting = false
 }
 
 func (s *Scope) runRelease(release func()) {
