@@ -137,6 +137,10 @@ type Attempt struct {
 	Delay time.Duration
 }
 
+// Last reports whether no attempt follows this one, so that a hook can log
+// "retrying in ..." only when a retry comes.
+func (a Attempt) Last() bool { return a.Delay == backoff.Stop }
+
 // AfterAttempt calls hook after every attempt (every run, in [Repeat]),
 // including the last, for logging and metrics. The hook runs on the calling
 // goroutine before the wait that follows the attempt, so it should return

@@ -107,7 +107,7 @@ func (f *frontend) getWithRetry(ctx context.Context, name string) (string, error
 			return !errors.As(err, &se) || se >= 500 // network errors and 5xx
 		}),
 		retry.AfterAttempt(func(a retry.Attempt) {
-			if a.Err != nil && a.Delay >= 0 {
+			if a.Err != nil && !a.Last() {
 				f.trace.Printf("frontend: %s attempt %d failed (%v); retrying in %v", name, a.Number, a.Err, a.Delay)
 			}
 		}),
