@@ -77,7 +77,11 @@ func start[T any](s *scope.Scope, k hook.Kind, name string, fn any, f func(ctx c
 // run runs f and records its outcome. For supervised kinds it returns f's
 // error (or panic) for the scope to act on; an unsupervised fork keeps it.
 func (fk *Fork[T]) run(s *scope.Scope, k hook.Kind, ctx context.Context, f func(ctx context.Context) (T, error)) (err error) {
+	returned := false
 	defer func() {
+		if !returned && fk.err == nil {
+			fk.err = hook.ErrGoexit // replaced below if it was a panic
+		}
 		if v := recover(); v != nil {
 			fk.err = hook.NewPanic(s, v)
 			if k == hook.Unsupervised {
@@ -97,6 +101,7 @@ func (fk *Fork[T]) run(s *scope.Scope, k hook.Kind, ctx context.Context, f func(
 		close(fk.done)
 	}()
 	fk.v, fk.err = f(ctx)
+	returned = true
 	if k == hook.Unsupervised {
 		return nil
 	}

@@ -1,0 +1,43 @@
+package scope_test
+
+import (
+	"context"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/corral-go/corral/scope"
+)
+
+func TestGoexitInForkFailsScope(t *testing.T) {
+	err := scope.Supervised(context.Background(), func(s *scope.Scope) error {
+		s.Go(func(context.Context) error { runtime.Goexit(); return nil })
+		return nil
+	})
+	if err == nil || !strings.Contains(err.Error(), "Goexit") {
+		t.Errorf("Supervised() = %v, want a failure naming Goexit", err)
+	}
+}
+
+func TestGoexitInBodyStillEndsScope(t *testing.T) {
+	forkEnded := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = scope.Supervised(context.Background(), func(s *scope.Scope) error {
+			s.Go(func(ctx context.Context) error {
+				<-ctx.Done() // cancelled because the body failed by Goexit
+				close(forkEnded)
+				return nil
+			})
+			runtime.Goexit()
+			return nil
+		})
+	}()
+	<-done
+	select {
+	case <-forkEnded:
+	default:
+		t.Error("the body's goroutine exited before its scope's fork ended")
+	}
+}
