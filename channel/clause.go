@@ -1,0 +1,358 @@
+package channel
+
+import (
+	"reflect"
+	"sync/atomic"
+	"time"
+)
+
+// A Clause is one case of a [Select]: [OnReceive], [OnSend], [OnGoReceive],
+// [OnTimeout] or [Default]. A Clause holds no state of its own, so one built
+// before a loop can be passed to every Select in it, even to several at
+// once; a nil Clause is never chosen, like a nil channel in a select
+// statement, which lets a loop switch a clause off without renumbering the
+// others.
+type Clause interface {
+	kind() clauseKind
+	// core is the channel the clause operates on, nil for other kinds.
+	core() *core
+	// tryFire fires the clause if it can complete at once, locking its
+	// channel only for the operation itself.
+	tryFire() bool
+	// poll tries the operation, with core locked. If it fired, r holds the
+	// outcome for finish and wake, if not nil, is a counterpart to signal
+	// once the locks are released. A non-nil err reports that the channel
+	// has ended for this operation.
+	poll(i int) (r result, wake *waiter, fired bool, err error)
+	// register queues a node for clause i owned by w, with core locked; a
+	// nil w means the node's own waiter, which is returned.
+	register(w *waiter, i int, hybrid bool) (result, *waiter)
+	// finish runs after the locks are released: it delivers the outcome to
+	// the clause's function and returns the clause's error.
+	finish(r result) error
+}
+
+type clauseKind uint8
+
+const (
+	kindChan    clauseKind = iota // OnReceive, OnSend
+	kindGo                        // OnGoReceive
+	kindTimeout                   // OnTimeout
+	kindDefault                   // Default
+)
+
+// result is the outcome of a polled or registered clause: a *node[T], or a
+// *goValue[T] for a Go channel.
+type result interface {
+	// settleLocked runs with the node's channel locked once the Select is
+	// decided. It takes the node out of its queue if it is still there; if
+	// the node received a value provisionally (kindProvisional), it
+	// confirms it, or puts it back when putBack is set because a plain Go
+	// channel clause fired instead.
+	settleLocked(putBack bool)
+	release()
+}
+
+// OnReceive returns a clause that receives a value from c and passes it to
+// f, which may be nil. If c is done and drained or failed, and no other
+// clause can fire, the clause is chosen with [ErrClosed] or the failure and f
+// is not called. A nil c panics.
+func OnReceive[T any](c *Chan[T], f func(v T)) Clause {
+	if c == nil {
+		panic("channel: OnReceive called with nil channel")
+	}
+	return &recvClause[T]{c: c, f: f}
+}
+
+// OnSend returns a clause that sends v on c and then calls f, which may be
+// nil. If c is done or failed, and no other clause can fire, the clause is
+// chosen with [ErrClosed] or the failure and f is not called; v is not sent.
+// A nil c panics.
+func OnSend[T any](c *Chan[T], v T, f func()) Clause {
+	if c == nil {
+		panic("channel: OnSend called with nil channel")
+	}
+	return &sendClause[T]{c: c, v: v, f: f}
+}
+
+// OnGoReceive returns a clause that receives a value from a plain Go
+// channel, such as one fed by a goroutine that reads a socket, and passes it
+// to f, which may be nil. Once the Go channel is closed and no other clause
+// can fire, the clause is chosen with [ErrClosed] and f is not called, as
+// with a done [Chan]. A nil c panics.
+//
+// A Select with OnGoReceive clauses is slower than one without: it waits
+// through [reflect.Select]. A Go channel cannot take a value back, so when
+// such a Select receives from one at the same moment as a [Chan] hands it a
+// value, the Go channel's value wins and the other is put back at the head
+// of its channel, to be received again (possibly after values sent later).
+// And while such a Select waits in an [OnSend] clause, [Chan.TryReceive]
+// does not see its value: a receiver that waits gets it.
+func OnGoReceive[T any](c <-chan T, f func(v T)) Clause {
+	if c == nil {
+		panic("channel: OnGoReceive called with nil channel")
+	}
+	return &goRecvClause[T]{c: c, f: f}
+}
+
+// OnTimeout returns a clause that fires, calling f (which may be nil), when
+// d has passed since Select was called and no other clause fired first. With
+// d <= 0 it fires at once if no other clause can, like [Default]. When a
+// Select has several, the shortest counts.
+func OnTimeout(d time.Duration, f func()) Clause { return &timeoutClause{d: d, f: f} }
+
+// Default returns a clause that fires, calling f (which may be nil), when no
+// other clause can fire at once, so that Select does not wait. A Select
+// accepts at most one Default.
+func Default(f func()) Clause { return &defaultClause{f: f} }
+
+type recvClause[T any] struct {
+	c *Chan[T]
+	f func(T)
+}
+
+func (*recvClause[T]) kind() clauseKind { return kindChan }
+func (cl *recvClause[T]) core() *core   { return &cl.c.core }
+
+func (cl *recvClause[T]) tryFire() bool {
+	c := cl.c
+	c.mu.Lock()
+	v, w, ok, _ := c.tryRecvLocked()
+	c.mu.Unlock()
+	if !ok {
+		return false
+	}
+	if w != nil {
+		w.signal()
+	}
+	if cl.f != nil {
+		cl.f(v)
+	}
+	return true
+}
+
+func (cl *recvClause[T]) poll(int) (result, *waiter, bool, error) {
+	c := cl.c
+	v, w, ok, err := c.tryRecvLocked()
+	if !ok {
+		return nil, nil, false, err
+	}
+	n := c.getNode()
+	n.val = v
+	return n, w, true, nil
+}
+
+func (cl *recvClause[T]) register(w *waiter, i int, hybrid bool) (result, *waiter) {
+	c := cl.c
+	n := c.getNode()
+	if w == nil {
+		w = &n.waiter
+	}
+	n.w, n.idx = w, int32(i)
+	if hybrid {
+		n.kind = kindProvisional
+	}
+	c.recvq.push(n)
+	return n, w
+}
+
+func (cl *recvClause[T]) finish(r result) error {
+	n := r.(*node[T])
+	v, err := n.val, n.err
+	cl.c.putNode(n)
+	if err == nil && cl.f != nil {
+		cl.f(v)
+	}
+	return err
+}
+
+type sendClause[T any] struct {
+	c *Chan[T]
+	v T
+	f func()
+}
+
+func (*sendClause[T]) kind() clauseKind { return kindChan }
+func (cl *sendClause[T]) core() *core   { return &cl.c.core }
+
+func (cl *sendClause[T]) tryFire() bool {
+	c := cl.c
+	c.mu.Lock()
+	w, ok, _ := c.trySendLocked(cl.v)
+	c.mu.Unlock()
+	if !ok {
+		return false
+	}
+	if w != nil {
+		w.signal()
+	}
+	if cl.f != nil {
+		cl.f()
+	}
+	return true
+}
+
+func (cl *sendClause[T]) poll(int) (result, *waiter, bool, error) {
+	w, ok, err := cl.c.trySendLocked(cl.v)
+	return nil, w, ok, err
+}
+
+func (cl *sendClause[T]) register(w *waiter, i int, hybrid bool) (result, *waiter) {
+	c := cl.c
+	n := c.getNode()
+	if w == nil {
+		w = &n.waiter
+	}
+	n.w, n.idx, n.send, n.val = w, int32(i), true, cl.v
+	if hybrid {
+		n.kind = kindNotify
+		c.notify++
+	}
+	c.sendq.push(n)
+	return n, w
+}
+
+func (cl *sendClause[T]) finish(r result) error {
+	var err error
+	if r != nil {
+		n := r.(*node[T])
+		err = n.err
+		cl.c.putNode(n)
+	}
+	if err == nil && cl.f != nil {
+		cl.f()
+	}
+	return err
+}
+
+// settleLocked implements result.
+func (n *node[T]) settleLocked(putBack bool) {
+	c := n.c
+	c.removeLocked(n)
+	if !n.inFlight {
+		return
+	}
+	n.inFlight = false
+	c.inFlight--
+	if putBack {
+		putBacks.Add(1)
+		if c.state != stateFailed {
+			c.pushFront(n.val)
+		}
+		var zero T
+		n.val = zero
+	}
+	c.settleLocked()
+}
+
+func (n *node[T]) release() { n.c.putNode(n) }
+
+// putBacks counts provisional values put back, for tests.
+var putBacks atomic.Int64
+
+type goRecvClause[T any] struct {
+	c <-chan T
+	f func(T)
+}
+
+// goValue carries a value received from a Go channel to finish.
+type goValue[T any] struct{ v T }
+
+func (*goValue[T]) settleLocked(bool) {}
+func (*goValue[T]) release()          {}
+
+func (*goRecvClause[T]) kind() clauseKind { return kindGo }
+func (*goRecvClause[T]) core() *core      { return nil }
+
+func (cl *goRecvClause[T]) tryFire() bool {
+	select {
+	case v, ok := <-cl.c:
+		if !ok {
+			// Closed: rule 2 of Select, which the locked poll applies.
+			// Receiving again there gets the same answer.
+			return false
+		}
+		if cl.f != nil {
+			cl.f(v)
+		}
+		return true
+	default:
+		return false
+	}
+}
+
+func (cl *goRecvClause[T]) poll(int) (result, *waiter, bool, error) {
+	select {
+	case v, ok := <-cl.c:
+		if !ok {
+			return nil, nil, false, ErrClosed
+		}
+		return &goValue[T]{v}, nil, true, nil
+	default:
+		return nil, nil, false, nil
+	}
+}
+
+func (*goRecvClause[T]) register(*waiter, int, bool) (result, *waiter) {
+	panic("channel: internal error: register on a Go channel clause")
+}
+
+func (cl *goRecvClause[T]) finish(r result) error {
+	if cl.f != nil {
+		cl.f(r.(*goValue[T]).v)
+	}
+	return nil
+}
+
+// selectCase and deliver let Select wait on the Go channel through
+// reflect.Select.
+func (cl *goRecvClause[T]) selectCase() reflect.SelectCase {
+	return reflect.SelectCase{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(cl.c)}
+}
+
+func (cl *goRecvClause[T]) deliver(v reflect.Value, ok bool) error {
+	if !ok {
+		return ErrClosed
+	}
+	return cl.finish(&goValue[T]{v.Interface().(T)})
+}
+
+type goClause interface {
+	selectCase() reflect.SelectCase
+	deliver(v reflect.Value, ok bool) error
+}
+
+type timeoutClause struct {
+	d time.Duration
+	f func()
+}
+
+func (*timeoutClause) kind() clauseKind                        { return kindTimeout }
+func (*timeoutClause) core() *core                             { return nil }
+func (*timeoutClause) tryFire() bool                           { return false }
+func (*timeoutClause) poll(int) (result, *waiter, bool, error) { return nil, nil, false, nil }
+func (*timeoutClause) register(*waiter, int, bool) (result, *waiter) {
+	panic("channel: internal error: register on a timeout clause")
+}
+func (cl *timeoutClause) finish(result) error {
+	if cl.f != nil {
+		cl.f()
+	}
+	return nil
+}
+
+type defaultClause struct{ f func() }
+
+func (*defaultClause) kind() clauseKind                        { return kindDefault }
+func (*defaultClause) core() *core                             { return nil }
+func (*defaultClause) tryFire() bool                           { return false }
+func (*defaultClause) poll(int) (result, *waiter, bool, error) { return nil, nil, false, nil }
+func (*defaultClause) register(*waiter, int, bool) (result, *waiter) {
+	panic("channel: internal error: register on a Default clause")
+}
+func (cl *defaultClause) finish(result) error {
+	if cl.f != nil {
+		cl.f()
+	}
+	return nil
+}

@@ -1,0 +1,105 @@
+package channel
+
+import "sync/atomic"
+
+// Waiter states. A waiter starts at stateWaiting; the first successful
+// compare-and-swap away from it decides the outcome for good.
+const (
+	stateWaiting   int32 = 0
+	stateCancelled int32 = -1 // the owner gave up: context done
+	// Any value i+1 > 0 means clause i fired (0 for a lone Send or Receive).
+)
+
+// waiter is a goroutine parked in Send, Receive or Select.
+//
+// Whoever moves state away from stateWaiting owns the outcome. A counterpart
+// (a Send or Receive on the other end, Close or Fail) that wins the swap
+// completes the operation on the waiter's behalf and then sends exactly one
+// signal on ready; the owner that wins it (its context ended, a timeout
+// fired) sends nothing. So a waiter's ready channel carries at most one
+// signal per use, and the owner, who always learns of a counterpart's win,
+// drains it before the waiter is reused.
+type waiter struct {
+	ready chan struct{} // capacity 1
+	state atomic.Int32
+	// poke is set only for a Select with plain Go channel clauses: it asks
+	// the Select to look at its channels again (see kindNotify).
+	poke chan struct{}
+}
+
+func (w *waiter) claim(to int32) bool { return w.state.CompareAndSwap(stateWaiting, to) }
+
+func (w *waiter) signal() { w.ready <- struct{}{} }
+
+// nudge pokes a waiter of a Select with plain Go channel clauses without
+// blocking; one pending poke is as good as many.
+func (w *waiter) nudge() {
+	select {
+	case w.poke <- struct{}{}:
+	default:
+	}
+}
+
+// Node kinds: how a counterpart may complete a queued node.
+const (
+	// kindPlain nodes are completed by a counterpart, which moves the value.
+	kindPlain uint8 = iota
+	// kindProvisional nodes are receive nodes of a Select with plain Go
+	// channel clauses. A sender hands them a value as usual, but the value
+	// counts as in flight in its channel until the Select settles: the
+	// Select may have received from a plain Go channel at the same moment,
+	// and then it puts the value back at the head of the buffer.
+	kindProvisional
+	// kindNotify nodes are send nodes of a Select with plain Go channel
+	// clauses. A receiver cannot take their value (it could not be given
+	// back); it nudges the Select, which looks again and completes the
+	// exchange itself. Close and Fail complete them with an error as usual.
+	kindNotify
+)
+
+// node is one queued operation on a Chan[T]: a blocked Send or Receive, or
+// one clause of a blocked Select. Nodes are linked into a channel's wait
+// queues intrusively, so queueing allocates nothing; a channel keeps a spare
+// node for reuse.
+type node[T any] struct {
+	waiter // parks this node's goroutine, when w points here
+
+	w          *waiter // the waiter this node belongs to
+	c          *Chan[T]
+	next, prev *node[T]
+	linked     bool
+	send       bool // queued on sendq (else recvq)
+	kind       uint8
+	inFlight   bool  // a kindProvisional node holds a value counted in c.inFlight
+	idx        int32 // clause index; 0 for Send and Receive
+	val        T
+	err        error
+	wake       *waiter // a counterpart to signal once the locks are released
+}
+
+// waitq is a FIFO of nodes.
+type waitq[T any] struct{ head, tail *node[T] }
+
+func (q *waitq[T]) push(n *node[T]) {
+	n.next, n.prev, n.linked = nil, q.tail, true
+	if q.tail == nil {
+		q.head = n
+	} else {
+		q.tail.next = n
+	}
+	q.tail = n
+}
+
+func (q *waitq[T]) remove(n *node[T]) {
+	if n.prev == nil {
+		q.head = n.next
+	} else {
+		n.prev.next = n.next
+	}
+	if n.next == nil {
+		q.tail = n.prev
+	} else {
+		n.next.prev = n.prev
+	}
+	n.next, n.prev, n.linked = nil, nil, false
+}
