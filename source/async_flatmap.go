@@ -1,0 +1,85 @@
+package source
+
+import (
+	"context"
+
+	"github.com/corral-go/corral/scope"
+)
+
+var flatMapParScope = scope.WithName("source.FlatMapPar")
+
+// FlatMapPar returns a Source of the values of the sources that f returns
+// for the values of src, with up to parallelism of those inner sources
+// running at once. Their values are merged as they come, as by [Merge]: each
+// inner source's values keep their order, the rest interleave in no set
+// way. The stream ends when src and every inner source have ended. For
+// inner sources that run one after the other, in order, see FlatMap.
+//
+// Async: one goroutine runs src and calls f; each inner source runs in a
+// goroutine of its own, started when fewer than parallelism run, so src
+// waits while parallelism inner sources run. Values reach the downstream
+// through a shared buffer of 2048 values, in batches. The first error, of
+// src or of an inner source, ends the run at once and cancels the rest;
+// values still in the buffer are dropped. When the downstream stops,
+// everything is cancelled. A panic in f reaches the terminal as a
+// [*scope.PanicError].
+//
+// FlatMapPar panics if parallelism is not positive or f is nil.
+func FlatMapPar[T, U any](src Source[T], parallelism int, f func(T) Source[U]) Source[U] {
+	mustPositive("FlatMapPar", "parallelism", parallelism)
+	mustFunc("FlatMapPar", "f", f == nil)
+	up := src.runner()
+	return Source[U]{run: func(ctx context.Context, want int, emit func([]U) int) error {
+		if stop(want) {
+			return nil
+		}
+		return scope.Supervised(ctx, func(sc *scope.Scope) error {
+			p := newPipe[U](hopLimit, 1, want)
+			slots := make(chan struct{}, parallelism)
+			inner := func(ctx context.Context, run runFunc[U]) error {
+				defer func() { <-slots }()
+				return p.feed(ctx, run, want, false)
+			}
+			sc.GoDaemon(func(ctx context.Context) error {
+				done := ctx.Done()
+				// How many inner sources the downstream can use is
+				// unknown; src is asked for as many values as there are
+				// free slots (at least one, which waits for a slot), until
+				// the downstream wants no more.
+				ask := func() int {
+					if p.stopped() {
+						return 0
+					}
+					return max(parallelism-len(slots), 1)
+				}
+				err := up(ctx, ask(), func(batch []T) int {
+					for _, v := range batch {
+						select {
+						case slots <- struct{}{}:
+						case <-done:
+							return 0
+						}
+						if p.stopped() {
+							<-slots
+							return 0
+						}
+						run := f(v).runner()
+						p.add(1)
+						sc.GoDaemon(func(ctx context.Context) error { return inner(ctx, run) })
+					}
+					return ask()
+				})
+				if err == nil {
+					err = ctx.Err() // stopped early by a cancellation
+				}
+				if err != nil {
+					p.abort(err)
+					return err
+				}
+				p.done()
+				return nil
+			})
+			return p.drain(sc.Context(), want, emit)
+		}, flatMapParScope)
+	}}
+}

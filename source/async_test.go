@@ -1,0 +1,228 @@
+package source_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/corral-go/corral/source"
+)
+
+func TestAsyncBufferKeepsValues(t *testing.T) {
+	in := asyncInts(5000)
+	for _, n := range []int{1, 3, 1000, 4096, 10000} {
+		asyncEqual(t, asyncMust(t, source.FromSlice(in).Buffer(n)), in)
+		asyncEqual(t, asyncMust(t, asyncOneByOne(in[:300]...).Buffer(n)), in[:300])
+	}
+	asyncEqual(t, asyncMust(t, source.Empty[int]().Buffer(4)), nil)
+}
+
+// TestAsyncBufferErrorInOrder: Buffer does not change what a run produces,
+// errors included.
+func TestAsyncBufferErrorInOrder(t *testing.T) {
+	got, err := asyncRun(asyncFailing(1, 2, 3).Buffer(2))
+	if !errors.Is(err, errAsync) {
+		t.Fatalf("err = %v, want %v", err, errAsync)
+	}
+	asyncEqual(t, got, []int{1, 2, 3})
+}
+
+// TestAsyncBufferRunsAhead checks, in a synctest bubble, that the upstream
+// of Buffer(n) gets exactly n values ahead of a blocked downstream: one
+// value taken, n buffered, one more waiting to be put.
+func TestAsyncBufferRunsAhead(t *testing.T) {
+	for _, n := range []int{1, 3, 10} {
+		synctest.Test(t, func(t *testing.T) {
+			var made atomic.Int64
+			release := make(chan struct{})
+			src := source.FromFunc(func(ctx context.Context, emit func(int) error) error {
+				for i := 0; ; i++ {
+					made.Add(1)
+					if err := emit(i); err != nil {
+						return err
+					}
+				}
+			})
+			done := make(chan error)
+			go func() {
+				done <- src.Buffer(n).Take(n+5).RunForEach(t.Context(), func(v int) error {
+					if v == 0 {
+						<-release
+					}
+					return nil
+				})
+			}()
+			synctest.Wait()
+			// The downstream took a batch of 1 to n values and waits on the
+			// first, n more wait in the buffer, and one waits to be put.
+			if got := made.Load(); got < int64(n+2) || got > int64(2*n+1) {
+				t.Errorf("Buffer(%d): upstream made %d values ahead of a blocked downstream, want %d to %d",
+					n, got, n+2, 2*n+1)
+			}
+			close(release)
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// TestAsyncDemand checks that a Take after an async stage makes the
+// upstream produce no more than the values needed (exactly, where the
+// stage has one upstream and keeps order).
+func TestAsyncDemand(t *testing.T) {
+	id := func(_ context.Context, v int) (int, error) { return v, nil }
+	tests := []struct {
+		name  string
+		build func(src source.Source[int]) source.Source[int]
+		want  []int
+		most  int64 // values the upstream may produce
+	}{
+		{"Buffer", func(s source.Source[int]) source.Source[int] { return s.Buffer(100).Take(3) }, []int{0, 1, 2}, 3},
+		{"BufferFilter", func(s source.Source[int]) source.Source[int] {
+			return s.Buffer(100).Filter(func(v int) bool { return v%2 == 0 }).Take(3)
+		}, []int{0, 2, 4}, 6},
+		{"MapPar", func(s source.Source[int]) source.Source[int] { return source.MapPar(s, 4, id).Take(3) }, []int{0, 1, 2}, 3},
+		{"MapParUnordered", func(s source.Source[int]) source.Source[int] {
+			return source.MapParUnordered(s, 4, id).Take(3)
+		}, []int{0, 1, 2}, 3},
+		{"Zip", func(s source.Source[int]) source.Source[int] {
+			return source.ZipWith(s, source.Repeat(1), func(a, b int) int { return a * b }).Take(3)
+		}, []int{0, 1, 2}, 3},
+		{"Interleave", func(s source.Source[int]) source.Source[int] {
+			return source.Interleave(2, s, source.Repeat(-1)).Take(5)
+		}, []int{0, 1, -1, -1, 2}, 5},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var made atomic.Int64
+			got := asyncMust(t, tt.build(asyncCounted(&made)))
+			if tt.name == "MapParUnordered" {
+				slices.Sort(got)
+			}
+			asyncEqual(t, got, tt.want)
+			if n := made.Load(); n > tt.most {
+				t.Errorf("upstream made %d values, want at most %d", n, tt.most)
+			}
+		})
+	}
+}
+
+// TestAsyncTakeBoundsWork: with several upstreams, a Take stops them all
+// after a bounded amount of work.
+func TestAsyncTakeBoundsWork(t *testing.T) {
+	var a, b atomic.Int64
+	got := asyncMust(t, source.Merge(asyncCounted(&a), asyncCounted(&b)).Take(3))
+	if len(got) != 3 {
+		t.Fatalf("got %v", got)
+	}
+	if n := a.Load() + b.Load(); n > 6 {
+		t.Errorf("Merge.Take(3): sources made %d values, want at most 6", n)
+	}
+	var c atomic.Int64
+	got = asyncMust(t, source.FlatMapPar(asyncCounted(&c), 2, func(v int) source.Source[int] {
+		return source.Of(v, v)
+	}).Take(3))
+	if len(got) != 3 {
+		t.Fatalf("got %v", got)
+	}
+	if n := c.Load(); n > 4 {
+		t.Errorf("FlatMapPar(2).Take(3): outer source made %d values, want at most 4", n)
+	}
+}
+
+func TestAsyncMerge(t *testing.T) {
+	a, b, c := asyncInts(3000), []int{-1, -2, -3}, []int(nil)
+	got := asyncMust(t, source.Merge(source.FromSlice(a), asyncOneByOne(b...), source.FromSlice(c)))
+	var fromA, fromB []int
+	for _, v := range got {
+		if v < 0 {
+			fromB = append(fromB, v)
+		} else {
+			fromA = append(fromA, v)
+		}
+	}
+	asyncEqual(t, fromA, a) // each source keeps its order
+	asyncEqual(t, fromB, b)
+	asyncEqual(t, asyncMust(t, source.Merge[int]()), nil)
+	asyncEqual(t, asyncMust(t, source.Merge(source.Of(1, 2))), []int{1, 2})
+}
+
+// TestAsyncFailureCancelsSiblings: the first error of a concurrent stage
+// ends the run at once, with sources that wait for their context.
+func TestAsyncFailureCancelsSiblings(t *testing.T) {
+	tests := []struct {
+		name string
+		src  source.Source[int]
+	}{
+		{"Merge", source.Merge(asyncForever[int](), asyncFailing(1), asyncForever[int]())},
+		{"ZipLeft", source.ZipWith(asyncFailing(), asyncForever[int](), func(a, b int) int { return a })},
+		{"ZipRight", source.ZipWith(asyncForever[int](), asyncFailing(), func(a, b int) int { return a })},
+		{"ZipAll", source.Map(source.ZipAll(asyncForever[int](), asyncFailing(1), 0, 0),
+			func(p source.Pair[int, int]) int { return p.First })},
+		{"Interleave", source.Interleave(1, asyncForever[int](), asyncFailing(1))},
+		{"FlatMapPar", source.FlatMapPar(source.Of(0, 1, 2), 3, func(v int) source.Source[int] {
+			if v == 1 {
+				return asyncFailing(v)
+			}
+			return asyncForever[int]()
+		})},
+		{"FlatMapParOuter", source.FlatMapPar(asyncFailing(0), 3, func(v int) source.Source[int] {
+			return asyncForever[int]()
+		})},
+		{"Conflate", asyncFailing(1).Conflate(func(a, v int) int { return v })},
+		{"Batch", source.Map(source.Batch(asyncFailing(1), 5), func(g []int) int { return g[0] })},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := asyncRun(tt.src); !errors.Is(err, errAsync) {
+				t.Errorf("err = %v, want %v", err, errAsync)
+			}
+		})
+	}
+}
+
+func TestAsyncBadInput(t *testing.T) {
+	s := source.Of(1)
+	id := func(_ context.Context, v int) (int, error) { return v, nil }
+	reg := func(context.Context, *source.Emitter[int]) (func(), error) { return nil, nil }
+	tests := []struct {
+		want string
+		f    func()
+	}{
+		{"source: MapPar called with parallelism 0", func() { source.MapPar(s, 0, id) }},
+		{"source: MapParUnordered called with parallelism -1", func() { source.MapParUnordered(s, -1, id) }},
+		{"source: MapPar called with nil f", func() { source.MapPar[int, int](s, 1, nil) }},
+		{"source: FlatMapPar called with parallelism 0", func() {
+			source.FlatMapPar(s, 0, func(int) source.Source[int] { return s })
+		}},
+		{"source: FlatMapPar called with nil f", func() { source.FlatMapPar[int, int](s, 1, nil) }},
+		{"source: Buffer called with n 0", func() { s.Buffer(0) }},
+		{"source: ZipWith called with nil f", func() { source.ZipWith[int, int, int](s, s, nil) }},
+		{"source: Interleave called with segment 0", func() { source.Interleave(0, s) }},
+		{"source: Throttle called with n 0", func() { s.Throttle(0, time.Second) }},
+		{"source: Throttle called with per 0s", func() { s.Throttle(1, 0) }},
+		{"source: Debounce called with d -1s", func() { s.Debounce(-time.Second) }},
+		{"source: Tick called with d 0s", func() { source.Tick(0) }},
+		{"source: GroupedWithin called with size 0", func() { source.GroupedWithin(s, 0, time.Second) }},
+		{"source: GroupedWithin called with window 0s", func() { source.GroupedWithin(s, 1, 0) }},
+		{"source: Batch called with size 0", func() { source.Batch(s, 0) }},
+		{"source: Conflate called with nil combine", func() { s.Conflate(nil) }},
+		{"source: AlsoTo called with nil c", func() { s.AlsoTo(nil) }},
+		{"source: FromCallback called with capacity 0", func() { source.FromCallback(0, source.OverflowBlock, reg) }},
+		{"source: FromCallback called with overflow Overflow(9)", func() { source.FromCallback(1, 9, reg) }},
+		{"source: FromCallback called with nil register", func() {
+			source.FromCallback[int](1, source.OverflowBlock, nil)
+		}},
+	}
+	for _, tt := range tests {
+		if got := asyncPanicMessage(tt.f); !strings.HasPrefix(got, tt.want) {
+			t.Errorf("panic %q, want %q", got, tt.want)
+		}
+	}
+}

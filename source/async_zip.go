@@ -1,0 +1,265 @@
+package source
+
+import (
+	"context"
+
+	"github.com/corral-go/corral/scope"
+)
+
+var (
+	zipScope        = scope.WithName("source.Zip")
+	interleaveScope = scope.WithName("source.Interleave")
+)
+
+// A Pair holds a value from each of two sources, as [Zip] and [ZipAll]
+// emit them.
+type Pair[A, B any] struct {
+	First  A
+	Second B
+}
+
+// Zip returns a Source of pairs of the values of a and b, taken in step:
+// the first value of a with the first of b, and so on. The stream ends when
+// either source ends; the other is then cancelled, and its values that
+// found no partner are dropped.
+//
+// Async, like [ZipWith].
+func Zip[A, B any](a Source[A], b Source[B]) Source[Pair[A, B]] {
+	return ZipWith(a, b, func(x A, y B) Pair[A, B] { return Pair[A, B]{x, y} })
+}
+
+// ZipWith returns a Source of f applied to the values of a and b taken in
+// step, as [Zip] pairs them: f(a0, b0), f(a1, b1), ... It ends when either
+// source ends.
+//
+// Async: each source runs in a goroutine of its own and runs ahead by up to
+// 2048 values, which cross to the downstream in batches; f runs on the
+// goroutine of the run. The first error of either source ends the run at
+// once, and the other source is cancelled. ZipWith panics if f is nil.
+func ZipWith[A, B, C any](a Source[A], b Source[B], f func(A, B) C) Source[C] {
+	mustFunc("ZipWith", "f", f == nil)
+	upA, upB := a.runner(), b.runner()
+	return Source[C]{run: func(ctx context.Context, want int, emit func([]C) int) error {
+		if stop(want) {
+			return nil
+		}
+		return scope.Supervised(ctx, func(sc *scope.Scope) error {
+			la, lb := startLane(sc, upA, want), startLane(sc, upB, want)
+			defer la.p.stop()
+			defer lb.p.stop()
+			ctx := sc.Context()
+			var out []C
+			for {
+				if err := fill2(ctx, la, lb, false); err != nil || la.ended || lb.ended {
+					return err
+				}
+				va, vb := la.values(), lb.values()
+				k := min(len(va), len(vb), batchSize(want))
+				out = out[:0]
+				for i := range k {
+					out = append(out, f(va[i], vb[i]))
+				}
+				want = emit(out[:k:k])
+				clear(out)
+				la.consumed(k, want)
+				lb.consumed(k, want)
+				if stop(want) {
+					return nil
+				}
+			}
+		}, zipScope)
+	}}
+}
+
+// ZipAll returns a Source of pairs of the values of a and b taken in step,
+// like [Zip], that goes on until both sources have ended: once one has,
+// its side of each pair is its pad value.
+//
+// Async, like [ZipWith].
+func ZipAll[A, B any](a Source[A], b Source[B], padA A, padB B) Source[Pair[A, B]] {
+	upA, upB := a.runner(), b.runner()
+	return Source[Pair[A, B]]{run: func(ctx context.Context, want int, emit func([]Pair[A, B]) int) error {
+		if stop(want) {
+			return nil
+		}
+		return scope.Supervised(ctx, func(sc *scope.Scope) error {
+			la, lb := startLane(sc, upA, want), startLane(sc, upB, want)
+			defer la.p.stop()
+			defer lb.p.stop()
+			ctx := sc.Context()
+			var out []Pair[A, B]
+			for {
+				if err := fill2(ctx, la, lb, true); err != nil {
+					return err
+				}
+				va, vb := la.values(), lb.values()
+				var k int
+				switch {
+				case la.ended && lb.ended:
+					return nil
+				case la.ended:
+					k = len(vb)
+				case lb.ended:
+					k = len(va)
+				default:
+					k = min(len(va), len(vb))
+				}
+				k = min(k, batchSize(want))
+				out = out[:0]
+				for i := range k {
+					p := Pair[A, B]{padA, padB}
+					if !la.ended {
+						p.First = va[i]
+					}
+					if !lb.ended {
+						p.Second = vb[i]
+					}
+					out = append(out, p)
+				}
+				want = emit(out[:k:k])
+				clear(out)
+				la.consumed(k, want)
+				lb.consumed(k, want)
+				if stop(want) {
+					return nil
+				}
+			}
+		}, zipScope)
+	}}
+}
+
+// Interleave returns a Source of the values of the sources taken in turn,
+// segment values at a time: segment values of the first source, then of the
+// second, and so on, back to the first. When a source ends, the others go
+// on taking turns; the stream ends when they all have ended.
+//
+// Async: each source runs in a goroutine of its own and runs ahead by up to
+// 2048 values, which cross to the downstream in batches. The first error of
+// any source ends the run at once and cancels the others. Interleave of no
+// source is empty.
+//
+// Interleave panics if segment is not positive.
+func Interleave[T any](segment int, sources ...Source[T]) Source[T] {
+	mustPositive("Interleave", "segment", segment)
+	ups := make([]runFunc[T], len(sources))
+	for i, s := range sources {
+		ups[i] = s.runner()
+	}
+	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+		if stop(want) || len(ups) == 0 {
+			return nil
+		}
+		return scope.Supervised(ctx, func(sc *scope.Scope) error {
+			lanes := make([]*lane[T], len(ups))
+			for i, up := range ups {
+				lanes[i] = startLane(sc, up, want)
+				defer lanes[i].p.stop()
+			}
+			ctx := sc.Context()
+			for live := len(lanes); live > 0; {
+				for _, l := range lanes {
+					for left := segment; left > 0 && !l.ended; {
+						if err := l.fill(ctx); err != nil {
+							return err
+						}
+						if l.ended {
+							live--
+							break
+						}
+						vs := l.values()
+						k := min(left, len(vs), batchSize(want))
+						want = emit(vs[:k:k])
+						l.consumed(k, want)
+						if stop(want) {
+							return nil
+						}
+						left -= k
+					}
+				}
+			}
+			return nil
+		}, interleaveScope)
+	}}
+}
+
+// A lane is the consumer's end of a one-producer pipe, for stages that
+// read several upstreams in step: it holds the batch being read.
+type lane[T any] struct {
+	p     *pipe[T]
+	buf   []T
+	lo    int
+	ended bool
+}
+
+// startLane starts a fork of sc that runs up into a new lane.
+func startLane[T any](sc *scope.Scope, up runFunc[T], want int) *lane[T] {
+	l := &lane[T]{p: newPipe[T](hopLimit, 1, want)}
+	sc.GoDaemon(func(ctx context.Context) error { return l.p.feed(ctx, up, want, false) })
+	return l
+}
+
+// fill makes sure the lane has values to read, waiting for them, unless it
+// has ended (then l.ended is set).
+func (l *lane[T]) fill(ctx context.Context) error {
+	for !l.ready() {
+		if err := l.poll(); err != nil || l.ready() {
+			return err
+		}
+		select {
+		case <-l.p.recv:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+// ready reports whether the lane has values to read or has ended.
+func (l *lane[T]) ready() bool { return l.ended || l.lo < len(l.buf) }
+
+// poll takes the next batch if the lane has run out and one is there,
+// without waiting; if none is, the pipe signals l.p.recv when one comes.
+func (l *lane[T]) poll() error {
+	if l.ready() {
+		return nil
+	}
+	b, lo, err := l.p.poll(l.buf)
+	l.buf, l.lo = b, lo
+	if err == errDrained {
+		l.ended, err = true, nil
+	}
+	return err
+}
+
+// fill2 waits until both lanes are ready (see lane.ready), or, unless
+// both is set, until one of them has ended.
+func fill2[A, B any](ctx context.Context, a *lane[A], b *lane[B], both bool) error {
+	for {
+		if err := a.poll(); err != nil {
+			return err
+		}
+		if err := b.poll(); err != nil {
+			return err
+		}
+		if a.ready() && b.ready() || !both && (a.ended || b.ended) {
+			return nil
+		}
+		select {
+		case <-a.p.recv:
+		case <-b.p.recv:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+func (l *lane[T]) values() []T { return l.buf[l.lo:] }
+
+// consumed records that k values were passed downstream, which answered
+// with want.
+func (l *lane[T]) consumed(k, want int) {
+	if !l.ended {
+		l.lo += k
+		l.p.delivered(k, want)
+	}
+}

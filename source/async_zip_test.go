@@ -1,0 +1,206 @@
+package source_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"testing/synctest"
+
+	"github.com/corral-go/corral/channel"
+	"github.com/corral-go/corral/source"
+)
+
+type asyncPairIS = source.Pair[int, string]
+
+func TestZip(t *testing.T) {
+	asyncEqual(t, asyncMust(t, source.Zip(source.Of(1, 2, 3), source.Of("a", "b"))),
+		[]asyncPairIS{{1, "a"}, {2, "b"}})
+	asyncEqual(t, asyncMust(t, source.Zip(source.Of(1), source.Empty[string]())), nil)
+	asyncEqual(t, asyncMust(t, source.ZipAll(source.Of(1, 2, 3), source.Of("a"), -1, "-")),
+		[]asyncPairIS{{1, "a"}, {2, "-"}, {3, "-"}})
+	asyncEqual(t, asyncMust(t, source.ZipAll(source.Of(1), source.Of("a", "b"), -1, "-")),
+		[]asyncPairIS{{1, "a"}, {-1, "b"}})
+	asyncEqual(t, asyncMust(t, source.ZipAll(source.Empty[int](), source.Empty[string](), -1, "-")), nil)
+
+	// Long streams in batches of different sizes on each side.
+	in := asyncInts(5000)
+	sum := func(a, b int) int { return a + b }
+	want := make([]int, 3000)
+	for i := range want {
+		want[i] = 2 * i
+	}
+	asyncEqual(t, asyncMust(t, source.ZipWith(source.FromSlice(in), asyncOneByOne(in[:3000]...), sum)), want)
+	got := asyncMust(t, source.ZipAll(asyncOneByOne(in[:3000]...), source.FromSlice(in), -1, -1))
+	if len(got) != 5000 || got[2999] != (source.Pair[int, int]{2999, 2999}) || got[3000] != (source.Pair[int, int]{-1, 3000}) {
+		t.Errorf("ZipAll: %d pairs, got[2999:3001] = %v", len(got), got[2999:3001])
+	}
+}
+
+// TestZipEndsWithShorter: Zip ends as soon as one side ends, cancelling
+// the other even if it never ends.
+func TestZipEndsWithShorter(t *testing.T) {
+	got := asyncMust(t, source.Zip(source.Of(1), source.Concat(source.Of("x"), asyncForever[string]())))
+	asyncEqual(t, got, []asyncPairIS{{1, "x"}})
+	asyncEqual(t, asyncMust(t, source.Zip(asyncForever[int](), source.Empty[string]())), nil)
+	got2 := asyncMust(t, source.Zip(source.Repeat(7), source.Of("x", "y")))
+	asyncEqual(t, got2, []source.Pair[int, string]{{7, "x"}, {7, "y"}})
+}
+
+func TestInterleave(t *testing.T) {
+	got := asyncMust(t, source.Interleave(2, source.Of(1, 2, 3, 4, 5), source.Of(10, 20), asyncOneByOne(100, 200, 300)))
+	asyncEqual(t, got, []int{1, 2, 10, 20, 100, 200, 3, 4, 300, 5})
+	asyncEqual(t, asyncMust(t, source.Interleave(1, source.Of(1, 2, 3), source.Of(4))), []int{1, 4, 2, 3})
+	asyncEqual(t, asyncMust(t, source.Interleave[int](3)), nil)
+	in := asyncInts(3000)
+	got = asyncMust(t, source.Interleave(1000, source.FromSlice(in), source.Empty[int]()))
+	asyncEqual(t, got, in)
+}
+
+// TestConflate checks, with a downstream that waits, that values arriving
+// meanwhile are combined, and that every value passes when nothing waits.
+func TestConflate(t *testing.T) {
+	sum := func(a, v int) int { return a + v }
+	asyncEqual(t, asyncMust(t, source.Of(1, 2, 3).Conflate(sum)), []int{6}) // one batch: combined at once
+	got := asyncMust(t, asyncOneByOne(1, 2, 3).Buffer(1).Conflate(sum))
+	if total := asyncSum(got); total != 6 {
+		t.Errorf("Conflate: %v sums to %d, want 6", got, total)
+	}
+	synctest.Test(t, func(t *testing.T) {
+		feed := make(chan int)
+		src := source.FromFunc(func(ctx context.Context, emit func(int) error) error {
+			for v := range feed {
+				if err := emit(v); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		hold := make(chan struct{})
+		var got []int
+		done := make(chan error)
+		go func() {
+			done <- src.Conflate(sum).RunForEach(t.Context(), func(v int) error {
+				got = append(got, v)
+				if v == 1 {
+					<-hold // the downstream is busy while 2, 3, 4 arrive
+				}
+				return nil
+			})
+		}()
+		feed <- 1
+		synctest.Wait()
+		for v := 2; v <= 4; v++ {
+			feed <- v
+		}
+		synctest.Wait()
+		close(hold)
+		synctest.Wait()
+		feed <- 5
+		synctest.Wait()
+		close(feed)
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		asyncEqual(t, got, []int{1, 9, 5})
+	})
+}
+
+// asyncSum adds up vs.
+func asyncSum(vs []int) int {
+	s := 0
+	for _, v := range vs {
+		s += v
+	}
+	return s
+}
+
+// TestBatch checks that values arriving while the downstream is busy are
+// batched, up to the size, and that the source waits when a batch is full.
+func TestBatch(t *testing.T) {
+	asyncEqual(t, asyncFlat(asyncMust(t, source.Batch(source.FromSlice(asyncInts(1000)), 7))), asyncInts(1000))
+	synctest.Test(t, func(t *testing.T) {
+		hold := make(chan struct{})
+		var got [][]int
+		done := make(chan error)
+		go func() {
+			done <- source.Batch(asyncOneByOne(asyncInts(8)...), 3).RunForEach(t.Context(), func(g []int) error {
+				got = append(got, g)
+				if len(got) == 1 {
+					<-hold // busy: the source fills one batch, then waits
+				}
+				return nil
+			})
+		}()
+		synctest.Wait()
+		if len(got) != 1 {
+			t.Fatalf("got %v before release", got)
+		}
+		close(hold)
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if !(len(got) >= 3 && len(got[1]) == 3) {
+			t.Errorf("got %v: want a full second batch", got)
+		}
+		asyncEqual(t, asyncFlat(got), asyncInts(8))
+	})
+}
+
+func asyncFlat(groups [][]int) []int {
+	var out []int
+	for _, g := range groups {
+		out = append(out, g...)
+	}
+	return out
+}
+
+func TestAlsoTo(t *testing.T) {
+	c := channel.New[int](channel.Unlimited)
+	asyncEqual(t, asyncMust(t, source.FromSlice(asyncInts(3000)).AlsoTo(c)), asyncInts(3000))
+	asyncEqual(t, asyncDrainChan(t, c, nil), asyncInts(3000))
+
+	// The downstream stops: c is closed after the values it got too.
+	c = channel.New[int](channel.Unlimited)
+	asyncEqual(t, asyncMust(t, source.Repeat(1).AlsoTo(c).Take(3)), []int{1, 1, 1})
+	asyncEqual(t, asyncDrainChan(t, c, nil), []int{1, 1, 1})
+
+	// The run fails: so does c.
+	c = channel.New[int](channel.Unlimited)
+	if _, err := asyncRun(asyncFailing(1, 2).AlsoTo(c)); !errors.Is(err, errAsync) {
+		t.Errorf("err = %v", err)
+	}
+	asyncEqual(t, asyncDrainChan(t, c, errAsync), []int{})
+
+	// c's reader closes it: the run fails.
+	c = channel.New[int](1)
+	_ = c.Close()
+	if _, err := asyncRun(source.Of(1).AlsoTo(c)); !errors.Is(err, channel.ErrClosed) {
+		t.Errorf("err = %v, want channel.ErrClosed", err)
+	}
+
+	// A panic fails c (dropping its values, as Fail does), then goes on.
+	c = channel.New[int](channel.Unlimited)
+	asyncPanic(t, func() {
+		_, _ = asyncRun(source.Map(source.Of(1).AlsoTo(c), func(int) int { panic("boom") }))
+	})
+	if _, err := c.Receive(context.Background()); !errors.Is(err, channel.ErrFailed) {
+		t.Errorf("after the panic: err = %v, want channel.ErrFailed", err)
+	}
+}
+
+// drainChan receives c's values until it ends, with the error wantErr (nil
+// for closed).
+func asyncDrainChan(t *testing.T, c *channel.Chan[int], wantErr error) []int {
+	t.Helper()
+	out := []int{}
+	for {
+		v, err := c.Receive(context.Background())
+		if err != nil {
+			if wantErr == nil && !errors.Is(err, channel.ErrClosed) || wantErr != nil && !errors.Is(err, wantErr) {
+				t.Errorf("channel ended with %v, want %v", err, wantErr)
+			}
+			return out
+		}
+		out = append(out, v)
+	}
+}

@@ -1,0 +1,148 @@
+package source
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/corral-go/corral/channel"
+	"github.com/corral-go/corral/scope"
+)
+
+// FromChannel returns a Source of the values received from c. The stream
+// ends when c is done ([channel.Chan.Close]) and drained; if c fails
+// ([channel.Chan.Fail]), the run fails with c's error, which matches both
+// [channel.ErrFailed] and the cause. A Receive that waits ends when the
+// run's context is cancelled.
+//
+// Values are received one at a time, as the downstream asks for them, so a
+// run that stops early (a [Source.Take] is satisfied) leaves the values it
+// did not need in c, for other receivers. Running the Source again receives
+// the values that are left; several runs at once share the values.
+//
+// FromChannel panics if c is nil.
+func FromChannel[T any](c *channel.Chan[T]) Source[T] {
+	if c == nil {
+		panic("source: FromChannel called with nil c")
+	}
+	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+		var one [1]T
+		for !stop(want) {
+			v, err := c.Receive(ctx)
+			if err != nil {
+				if errors.Is(err, channel.ErrClosed) {
+					return nil
+				}
+				return err
+			}
+			one[0] = v
+			want = emit(one[:])
+		}
+		return nil
+	}}
+}
+
+// FromChan returns a Source of the values received from the Go channel c,
+// which ends when c is closed. A receive that waits ends when the run's
+// context is cancelled, and the run then fails with the context's error.
+// Values are received one at a time, as the downstream asks for them (see
+// [FromChannel]).
+//
+// FromChan panics if c is nil: a receive from a nil channel would wait
+// forever.
+func FromChan[T any](c <-chan T) Source[T] {
+	if c == nil {
+		panic("source: FromChan called with nil c")
+	}
+	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+		done := ctx.Done()
+		var one [1]T
+		for !stop(want) {
+			// A ready value must not win over a cancellation that
+			// happened before: select would pick at random.
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			select {
+			case v, ok := <-c:
+				if !ok {
+					return nil
+				}
+				one[0] = v
+				want = emit(one[:])
+			case <-done:
+				return ctx.Err()
+			}
+		}
+		return nil
+	}}
+}
+
+// RunToChannel starts running the pipeline in a fork of the scope sc, and
+// returns at once with a channel of the given capacity (see [channel.New])
+// that receives the values. When the stream ends the channel is closed
+// ([channel.Chan.Close]); if the pipeline fails, the channel fails with the
+// error ([channel.Chan.Fail]), so receivers see it, while sc does not fail.
+// The consumer may close or fail the channel to stop the pipeline, which
+// notices at its next send.
+//
+// The pipeline runs in a daemon fork (see [scope.Scope.GoDaemon]): sc does
+// not wait for it, and when sc's body and awaited forks have ended, the
+// pipeline is cancelled and the channel fails. So a consumer that stops
+// receiving cannot keep sc open with a producer blocked on a full channel;
+// but a consumer must finish receiving before sc's body (and the awaited
+// fork it runs in, if any) ends. A panic in the pipeline fails the channel
+// and, as a [*scope.PanicError], the scope.
+//
+// RunToChannel panics if capacity is neither positive, 0 nor
+// [channel.Unlimited], or if sc has ended.
+func (s Source[T]) RunToChannel(sc *scope.Scope, capacity int) *channel.Chan[T] {
+	if capacity < 0 && capacity != channel.Unlimited {
+		panic(fmt.Sprintf("source: RunToChannel called with capacity %d", capacity))
+	}
+	c := channel.New[T](capacity)
+	sc.GoDaemon(func(ctx context.Context) error {
+		returned := false
+		defer func() {
+			if !returned {
+				// A panic (a *scope.PanicError from the run's scope) or
+				// runtime.Goexit: fail the channel so that no receiver
+				// waits forever, and let the fork report it.
+				if v := recover(); v != nil {
+					_ = c.Fail(panicErr(v))
+					panic(v)
+				}
+				_ = c.Fail(errors.New("source: RunToChannel's pipeline called runtime.Goexit"))
+			}
+		}()
+		var serr error
+		err := s.runIn(ctx, func(batch []T) int {
+			for _, v := range batch {
+				if serr = c.Send(ctx, v); serr != nil {
+					return 0
+				}
+			}
+			return unbounded
+		})
+		returned = true
+		switch {
+		case err == nil && serr == nil:
+			_ = c.Close()
+		case ctx.Err() != nil:
+			_ = c.Fail(context.Cause(ctx))
+		case err != nil:
+			_ = c.Fail(err)
+		default:
+			_ = c.Fail(serr) // no effect if the consumer closed or failed c
+		}
+		return nil
+	})
+	return c
+}
+
+func panicErr(v any) error {
+	if err, ok := v.(error); ok {
+		return err
+	}
+	return fmt.Errorf("source: panic: %v", v)
+}

@@ -1,0 +1,207 @@
+package source
+
+import "context"
+
+// The stages in this file map each value to at most one value, so they pass
+// the downstream's demand to the upstream unchanged.
+
+// Map returns a Source of f applied to each value of src.
+//
+// Fused: f runs on the goroutine that runs the stage before it, with no
+// channel or goroutine in between.
+func Map[T, U any](src Source[T], f func(T) U) Source[U] {
+	mustFunc("Map", "f", f == nil)
+	up := src.runner()
+	return Source[U]{run: func(ctx context.Context, want int, emit func([]U) int) error {
+		var buf []U
+		return up(ctx, want, func(batch []T) int {
+			buf = grow(buf, len(batch))
+			mapBatch(buf, batch, f)
+			return emit(buf)
+		})
+	}}
+}
+
+// MapErr returns a Source of f applied to each value of src, for an f that
+// can fail: the first error f returns ends the run with that error, after
+// the values mapped before it have been passed on.
+//
+// Fused.
+func MapErr[T, U any](src Source[T], f func(T) (U, error)) Source[U] {
+	mustFunc("MapErr", "f", f == nil)
+	up := src.runner()
+	return Source[U]{run: func(ctx context.Context, want int, emit func([]U) int) error {
+		var buf []U
+		var ferr error
+		err := up(ctx, want, func(batch []T) int {
+			buf = grow(buf, len(batch))
+			out := buf[:len(batch)]
+			for i, v := range batch {
+				if out[i], ferr = f(v); ferr != nil {
+					if i > 0 {
+						emit(out[:i])
+					}
+					return 0
+				}
+			}
+			return emit(out)
+		})
+		if ferr != nil {
+			return ferr
+		}
+		return err
+	}}
+}
+
+// Filter returns a Source of the values of s for which keep returns true.
+//
+// Fused.
+func (s Source[T]) Filter(keep func(T) bool) Source[T] {
+	mustFunc("Filter", "keep", keep == nil)
+	up := s.runner()
+	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+		var buf []T
+		return up(ctx, want, func(batch []T) int {
+			buf = grow(buf, len(batch))
+			n := filterBatch(buf, batch, keep)
+			if n > 0 { // otherwise the bound is unchanged
+				want = emit(buf[:n])
+			}
+			return want
+		})
+	}}
+}
+
+// FilterMap returns a Source of the results of f for the values of src for
+// which f reports true; the others are dropped. It is a [Map] and a
+// [Source.Filter] in one step, for when deciding and converting share work
+// (parsing, say).
+//
+// Fused.
+func FilterMap[T, U any](src Source[T], f func(T) (U, bool)) Source[U] {
+	mustFunc("FilterMap", "f", f == nil)
+	up := src.runner()
+	return Source[U]{run: func(ctx context.Context, want int, emit func([]U) int) error {
+		var buf []U
+		return up(ctx, want, func(batch []T) int {
+			buf = grow(buf, len(batch))
+			out := buf[:len(batch)]
+			n := 0
+			for _, v := range batch {
+				u, ok := f(v)
+				out[n] = u
+				if ok {
+					n++
+				}
+			}
+			if n > 0 {
+				want = emit(out[:n])
+			}
+			return want
+		})
+	}}
+}
+
+// Tap returns a Source of the values of s, unchanged, that calls f with
+// each of them first: for logging, metrics or debugging.
+//
+// Fused: f is called for a whole batch of values before the stage after Tap
+// sees the first of them, so output from f and from later stages does not
+// interleave value by value.
+func (s Source[T]) Tap(f func(T)) Source[T] {
+	mustFunc("Tap", "f", f == nil)
+	up := s.runner()
+	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+		return up(ctx, want, func(batch []T) int {
+			for _, v := range batch {
+				f(v)
+			}
+			return emit(batch)
+		})
+	}}
+}
+
+// Indexed is a value with its position in a stream, counted from 0; see
+// [ZipWithIndex].
+type Indexed[T any] struct {
+	Index int
+	Value T
+}
+
+// ZipWithIndex returns a Source of the values of src paired with their
+// positions: {0, v0}, {1, v1}, ...
+//
+// Fused.
+func ZipWithIndex[T any](src Source[T]) Source[Indexed[T]] {
+	up := src.runner()
+	return Source[Indexed[T]]{run: func(ctx context.Context, want int, emit func([]Indexed[T]) int) error {
+		var buf []Indexed[T]
+		next := 0
+		return up(ctx, want, func(batch []T) int {
+			buf = grow(buf, len(batch))
+			out := buf[:len(batch)]
+			for i, v := range batch {
+				out[i] = Indexed[T]{Index: next + i, Value: v}
+			}
+			next += len(batch)
+			return emit(out)
+		})
+	}}
+}
+
+// DistinctAdjacent returns a Source of the values of src without repeats:
+// a value equal (==) to the one just before it is dropped, so 1 1 2 1
+// becomes 1 2 1.
+//
+// Fused.
+func DistinctAdjacent[T comparable](src Source[T]) Source[T] {
+	up := src.runner()
+	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+		var buf []T
+		var last T
+		seen := false
+		return up(ctx, want, func(batch []T) int {
+			buf = grow(buf, len(batch))
+			out := buf[:len(batch)]
+			n := 0
+			for _, v := range batch {
+				if !seen || v != last {
+					out[n] = v
+					n++
+					last, seen = v, true
+				}
+			}
+			if n > 0 {
+				want = emit(out[:n])
+			}
+			return want
+		})
+	}}
+}
+
+// Scan returns a Source of running accumulations of the values of src: it
+// starts from zero and, for each value v, replaces the accumulator with
+// f(acc, v) and emits it. So Scan over 1 2 3 with zero 0 and + emits 1 3 6:
+// one value out for each value in. Scan does not emit zero itself; prepend
+// it with [Concat] if it is wanted: Concat(Of(zero), Scan(src, zero, f)).
+//
+// Fused.
+func Scan[T, A any](src Source[T], zero A, f func(A, T) A) Source[A] {
+	mustFunc("Scan", "f", f == nil)
+	up := src.runner()
+	return Source[A]{run: func(ctx context.Context, want int, emit func([]A) int) error {
+		var buf []A
+		acc := zero
+		return up(ctx, want, func(batch []T) int {
+			buf = grow(buf, len(batch))
+			out := buf[:len(batch)]
+			a := acc
+			for i, v := range batch {
+				a = f(a, v)
+				out[i] = a
+			}
+			acc = a
+			return emit(out)
+		})
+	}}
+}

@@ -1,0 +1,128 @@
+package source
+
+import (
+	"context"
+	"slices"
+)
+
+// Grouped returns a Source of the values of src in groups of size: each
+// group is a new slice of size values, in order, except that the last one
+// may be shorter. The groups are not reused, so they may be kept. A group
+// is emitted as soon as it is full; for groups that are also emitted after
+// a time limit, see [GroupedWithin].
+//
+// Fused. Grouped panics if size is not positive.
+func Grouped[T any](src Source[T], size int) Source[[]T] {
+	mustPositive("Grouped", "size", size)
+	up := src.runner()
+	return Source[[]T]{run: func(ctx context.Context, want int, emit func([][]T) int) error {
+		if stop(want) {
+			return nil
+		}
+		var cur []T // the group being filled
+		var out [][]T
+		need := func(want int) int {
+			if want < 0 {
+				return unbounded
+			}
+			return addWant(mulWant(want-1, size), size-len(cur))
+		}
+		err := up(ctx, need(want), func(batch []T) int {
+			for len(batch) > 0 {
+				if cur == nil {
+					cur = make([]T, 0, min(size, maxBatch))
+				}
+				k := min(size-len(cur), len(batch))
+				cur = append(cur, batch[:k]...)
+				batch = batch[k:]
+				if len(cur) == size {
+					out = append(out, cur)
+					cur = nil
+				}
+			}
+			if len(out) > 0 {
+				want = emitAll(out, want, emit)
+				clear(out) // the groups belong to the downstream now
+				out = out[:0]
+			}
+			if stop(want) {
+				return 0
+			}
+			return need(want)
+		})
+		if err == nil && len(cur) > 0 && !stop(want) {
+			emit(append(out[:0], cur))
+		}
+		return err
+	}}
+}
+
+// Sliding returns a Source of windows over the values of src: each window
+// is a new slice of size consecutive values, and each starts step values
+// after the one before it. So Sliding(src, 3, 1) over 1 2 3 4 emits [1 2 3]
+// [2 3 4], and with step 2 windows overlap by one value. A step larger than
+// size skips the values between windows.
+//
+// Windows are full, except that when src ends with values that no full
+// window contained, a last, shorter window holds them: Sliding(src, 3, 2)
+// over 1 2 3 4 emits [1 2 3] [3 4], and over fewer values than size it
+// emits them all as one window.
+//
+// Fused. Sliding panics if size or step is not positive.
+func Sliding[T any](src Source[T], size, step int) Source[[]T] {
+	mustPositive("Sliding", "size", size)
+	mustPositive("Sliding", "step", step)
+	up := src.runner()
+	return Source[[]T]{run: func(ctx context.Context, want int, emit func([][]T) int) error {
+		if stop(want) {
+			return nil
+		}
+		var (
+			win   []T // the values of the window being filled
+			skip  int // values to skip before the next window starts
+			fresh int // values in win that no emitted window holds
+			out   [][]T
+		)
+		// Completing the current window takes skip+size-len(win) more
+		// values; each window after it, step more.
+		need := func(want int) int {
+			if want < 0 {
+				return unbounded
+			}
+			return addWant(mulWant(want-1, step), skip+size-len(win))
+		}
+		err := up(ctx, need(want), func(batch []T) int {
+			for _, v := range batch {
+				if skip > 0 {
+					skip--
+					continue
+				}
+				win = append(win, v)
+				fresh++
+				if len(win) < size {
+					continue
+				}
+				out = append(out, slices.Clone(win))
+				fresh = 0
+				if step < size {
+					win = win[:copy(win, win[step:])]
+				} else {
+					win, skip = win[:0], step-size
+				}
+			}
+			if len(out) > 0 {
+				want = emitAll(out, want, emit)
+				clear(out)
+				out = out[:0]
+			}
+			if stop(want) {
+				return 0
+			}
+			return need(want)
+		})
+		if err == nil && fresh > 0 && !stop(want) {
+			emit(append(out[:0], slices.Clone(win)))
+		}
+		return err
+	}}
+}

@@ -1,0 +1,127 @@
+package source
+
+import (
+	"context"
+	"errors"
+
+	"github.com/corral-go/corral/scope"
+)
+
+// ErrEmpty is returned by the terminals that need at least one value, such
+// as [Source.RunReduce] and [Source.RunLast], when the stream has none.
+var ErrEmpty = errors.New("source: empty stream")
+
+// runScope names the scope each run opens, for panics and diagnostics.
+var runScope = scope.WithName("source run")
+
+// runIn runs the pipeline in a scope, so that a panic in a user function is
+// raised again as a *scope.PanicError once everything has stopped.
+func (s Source[T]) runIn(ctx context.Context, emit func([]T) int) error {
+	return s.runWant(ctx, unbounded, emit)
+}
+
+// runWant is runIn for a consumer with an initial bound other than
+// unbounded.
+func (s Source[T]) runWant(ctx context.Context, want int, emit func([]T) int) error {
+	up := s.runner()
+	return scope.Supervised(ctx, func(sc *scope.Scope) error {
+		return up(sc.Context(), want, emit)
+	}, runScope)
+}
+
+// RunForEach runs the pipeline and calls f on each value, in order, on the
+// calling goroutine. The first error from f or from the pipeline stops the
+// run and is returned once every stage has ended.
+//
+// As with every Run method, a panic in f or in any function of the
+// pipeline stops the run and is raised again on the calling goroutine, as a
+// [*scope.PanicError] carrying the original value and stack, once every
+// stage has ended.
+func (s Source[T]) RunForEach(ctx context.Context, f func(T) error) error {
+	mustFunc("RunForEach", "f", f == nil)
+	var ferr error
+	err := s.runIn(ctx, func(batch []T) int {
+		for _, v := range batch {
+			if ferr = f(v); ferr != nil {
+				return 0
+			}
+		}
+		return unbounded
+	})
+	if ferr != nil {
+		return ferr
+	}
+	return err
+}
+
+// RunToSlice runs the pipeline and returns its values. On failure it returns
+// the values received before the failure and the error.
+func (s Source[T]) RunToSlice(ctx context.Context) ([]T, error) {
+	var out []T
+	err := s.runIn(ctx, func(batch []T) int {
+		out = append(out, batch...)
+		return unbounded
+	})
+	return out, err
+}
+
+// RunDrain runs the pipeline for its effects and discards its values. It
+// returns the pipeline's error, if any.
+func (s Source[T]) RunDrain(ctx context.Context) error {
+	return s.runIn(ctx, func([]T) int { return unbounded })
+}
+
+// RunFold runs the pipeline and folds its values into an accumulator: it
+// starts from zero and replaces the accumulator with f(acc, v) for every
+// value v, in order. On failure it returns the accumulator so far and the
+// error.
+func RunFold[T, A any](ctx context.Context, s Source[T], zero A, f func(A, T) A) (A, error) {
+	mustFunc("RunFold", "f", f == nil)
+	acc := zero
+	err := s.runIn(ctx, func(batch []T) int {
+		acc = foldBatch(acc, batch, f)
+		return unbounded
+	})
+	return acc, err
+}
+
+// RunReduce runs the pipeline and combines its values with f: the first
+// value is the start, and each later value v replaces the result r with
+// f(r, v). It returns [ErrEmpty] if the stream has no values. On failure it
+// returns the zero T and the error.
+func (s Source[T]) RunReduce(ctx context.Context, f func(T, T) T) (T, error) {
+	mustFunc("RunReduce", "f", f == nil)
+	var acc T
+	seen := false
+	err := s.runIn(ctx, func(batch []T) int {
+		if !seen {
+			acc, seen, batch = batch[0], true, batch[1:]
+		}
+		acc = foldBatch(acc, batch, f)
+		return unbounded
+	})
+	return valueOrEmpty(acc, seen, err)
+}
+
+// RunLast runs the pipeline and returns its last value, or [ErrEmpty] if
+// it has none. On failure it returns the zero T and the error.
+func (s Source[T]) RunLast(ctx context.Context) (T, error) {
+	var last T
+	seen := false
+	err := s.runIn(ctx, func(batch []T) int {
+		last, seen = batch[len(batch)-1], true
+		return unbounded
+	})
+	return valueOrEmpty(last, seen, err)
+}
+
+func valueOrEmpty[T any](v T, ok bool, err error) (T, error) {
+	var zero T
+	if err != nil {
+		return zero, err
+	}
+	if !ok {
+		return zero, ErrEmpty
+	}
+	return v, nil
+}
