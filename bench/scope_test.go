@@ -1,0 +1,135 @@
+package bench
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/corral-go/corral/fork"
+	"github.com/corral-go/corral/scope"
+	"github.com/sourcegraph/conc"
+	"golang.org/x/sync/errgroup"
+)
+
+func work(context.Context) error { return nil }
+
+// BenchmarkOneFork: a scope (or its equivalent) that starts one goroutine and
+// waits for it.
+func BenchmarkOneFork(b *testing.B) {
+	ctx := context.Background()
+	b.Run("corral", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = scope.Supervised(ctx, func(s *scope.Scope) error {
+				s.Go(work)
+				return nil
+			})
+		}
+	})
+	b.Run("corral-fork-join", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = scope.Supervised(ctx, func(s *scope.Scope) error {
+				_, err := fork.New(s, func(context.Context) (int, error) { return 1, nil }).Join()
+				return err
+			})
+		}
+	})
+	b.Run("errgroup", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			g, gctx := errgroup.WithContext(ctx)
+			g.Go(func() error { return work(gctx) })
+			_ = g.Wait()
+		}
+	})
+	b.Run("conc", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var wg conc.WaitGroup
+			wg.Go(func() { _ = work(ctx) })
+			wg.Wait()
+		}
+	})
+	b.Run("go-waitgroup", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var wg sync.WaitGroup
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_ = work(ctx)
+			}()
+			wg.Wait()
+		}
+	})
+}
+
+// BenchmarkHundredForks: a scope with 100 awaited forks.
+func BenchmarkHundredForks(b *testing.B) {
+	ctx := context.Background()
+	b.Run("corral", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = scope.Supervised(ctx, func(s *scope.Scope) error {
+				for range 100 {
+					s.Go(work)
+				}
+				return nil
+			})
+		}
+	})
+	b.Run("errgroup", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			g, gctx := errgroup.WithContext(ctx)
+			for range 100 {
+				g.Go(func() error { return work(gctx) })
+			}
+			_ = g.Wait()
+		}
+	})
+	b.Run("conc", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var wg conc.WaitGroup
+			for range 100 {
+				wg.Go(func() { _ = work(ctx) })
+			}
+			wg.Wait()
+		}
+	})
+	b.Run("go-waitgroup", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var wg sync.WaitGroup
+			for range 100 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					_ = work(ctx)
+				}()
+			}
+			wg.Wait()
+		}
+	})
+}
+
+// BenchmarkEmptyScope: the cost of a scope with no forks, beside the one
+// context.WithCancelCause it is built on.
+func BenchmarkEmptyScope(b *testing.B) {
+	ctx := context.Background()
+	b.Run("corral", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = scope.Supervised(ctx, func(*scope.Scope) error { return nil })
+		}
+	})
+	b.Run("WithCancelCause", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_, cancel := context.WithCancelCause(ctx)
+			cancel(nil)
+		}
+	})
+}
