@@ -39,7 +39,8 @@ var sections = []struct {
 	{"retry: a flaky call succeeds on the 3rd attempt", retries},
 	{"channel: producers, a consumer, Close and Select", channels},
 	{"channel: a failed channel reports its cause", channelFail},
-	// Sections for source and dispatcher go here, one function each.
+	{"source: a lazy pipeline, fused and parallel", pipeline},
+	{"dispatcher: tasks started from callbacks", dispatch},
 }
 
 func main() {

@@ -39,6 +39,12 @@ func TestRun(t *testing.T) {
 		// channel
 		"consumer: numbers summed to 10, 3 words, both channels done",
 		"Receive after Fail: channel: failed: disk full (ErrFailed: true)",
+		// source
+		"first 5 odd squares: <1> <9> <25> <49> <81> (<nil>)",
+		"stdin-to-stdout in three lines: STRUCTURED CONCURRENCY ",
+		// dispatcher
+		`task "hello": <nil>; task "": empty message`,
+		"outer scope still running: true",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q", want)
