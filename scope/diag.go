@@ -207,6 +207,12 @@ func (s *Scope) runDiag(r *forkRecord, f func(ctx context.Context) error) error 
 	return f(s.ctx)
 }
 
+func (s *Scope) untrackFork(r *forkRecord) {
+	s.mu.Lock()
+	delete(s.info.forks, r)
+	s.mu.Unlock()
+}
+
 // label is the scope's name as profiler labels and traces show it.
 func (s *Scope) label() string {
 	if s.cfg.name != "" {

@@ -84,15 +84,21 @@ func (s *Scope) start(k hook.Kind, name string, fn any, f func(ctx context.Conte
 	} else {
 		s.users++
 	}
-	var rec *forkRecord
 	if s.diag != nil {
-		rec = s.trackForkLocked(k, name, fn)
+		rec := s.trackForkLocked(k, name, fn)
+		user := f
+		f = func(context.Context) error {
+			defer s.untrackFork(rec)
+			return s.runDiag(rec, user)
+		}
 	}
 	s.mu.Unlock()
-	go s.run(k, f, rec)
+	// Only f and k cross to the new goroutine: the go statement allocates
+	// a closure of what it passes, once per fork.
+	go s.run(f, k)
 }
 
-func (s *Scope) run(k hook.Kind, f func(ctx context.Context) error, rec *forkRecord) {
+func (s *Scope) run(f func(ctx context.Context) error, k hook.Kind) {
 	var err error
 	returned := false
 	defer func() {
@@ -109,21 +115,14 @@ func (s *Scope) run(k hook.Kind, f func(ctx context.Context) error, rec *forkRec
 			// of a normal end that the scope could otherwise reach first.
 			s.fail(err, k == hook.Daemon)
 		}
-		s.forkEnded(k, rec)
+		s.forkEnded(k)
 	}()
-	if rec != nil {
-		err = s.runDiag(rec, f)
-	} else {
-		err = f(s.ctx)
-	}
+	err = f(s.ctx)
 	returned = true
 }
 
-func (s *Scope) forkEnded(k hook.Kind, rec *forkRecord) {
+func (s *Scope) forkEnded(k hook.Kind) {
 	s.mu.Lock()
-	if rec != nil {
-		delete(s.info.forks, rec)
-	}
 	if k == hook.Daemon {
 		s.daemons--
 	} else {
