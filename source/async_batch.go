@@ -135,7 +135,6 @@ func (g *grouper[T]) wakeLocked() {
 // the upstream has ended, or when window (0 for at once) has passed since
 // its first value arrived.
 func (g *grouper[T]) drain(ctx context.Context, window time.Duration, emit func([][]T) int) error {
-	done := ctx.Done()
 	var timer *time.Timer
 	defer func() {
 		if timer != nil {
@@ -176,20 +175,8 @@ func (g *grouper[T]) drain(ctx context.Context, window time.Duration, emit func(
 		case ended:
 			return nil
 		}
-		var fire <-chan time.Time
-		if wait > 0 {
-			if timer == nil {
-				timer = time.NewTimer(wait)
-			} else {
-				timer.Reset(wait)
-			}
-			fire = timer.C
-		}
-		select {
-		case <-g.recv:
-		case <-fire:
-		case <-done:
-			return ctx.Err()
+		if err := sleepUntil(ctx, g.recv, &timer, wait); err != nil {
+			return err
 		}
 	}
 }

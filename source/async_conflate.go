@@ -148,7 +148,6 @@ func (c *conflator[T]) wakeLocked() {
 // for quiet (0 for at once), until the upstream ends, ctx is done, or emit
 // asks for no more.
 func (c *conflator[T]) drain(ctx context.Context, quiet time.Duration, emit func([]T) int) error {
-	done := ctx.Done()
 	var timer *time.Timer
 	defer func() {
 		if timer != nil {
@@ -183,20 +182,30 @@ func (c *conflator[T]) drain(ctx context.Context, quiet time.Duration, emit func
 		case ended:
 			return nil
 		}
-		var fire <-chan time.Time
-		if wait > 0 {
-			if timer == nil {
-				timer = time.NewTimer(wait)
-			} else {
-				timer.Reset(wait)
-			}
-			fire = timer.C
-		}
-		select {
-		case <-c.recv:
-		case <-fire:
-		case <-done:
-			return ctx.Err()
+		if err := sleepUntil(ctx, c.recv, &timer, wait); err != nil {
+			return err
 		}
 	}
+}
+
+// sleepUntil waits until wake is signalled, wait has passed (if it is
+// positive; otherwise there is no time limit) or ctx is done, in which case
+// it returns ctx.Err(). It reuses *timer across calls.
+func sleepUntil(ctx context.Context, wake <-chan struct{}, timer **time.Timer, wait time.Duration) error {
+	var fire <-chan time.Time
+	if wait > 0 {
+		if *timer == nil {
+			*timer = time.NewTimer(wait)
+		} else {
+			(*timer).Reset(wait)
+		}
+		fire = (*timer).C
+	}
+	select {
+	case <-wake:
+	case <-fire:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return nil
 }
