@@ -81,18 +81,23 @@ func (s *Scope) setupDiag(ctx context.Context) context.Context {
 	if d.labels {
 		s.info.labels = pprof.WithLabels(ctx, pprof.Labels("corral.scope", s.label()))
 	}
-	ctx = context.WithValue(ctx, diagKey{}, s)
-	if parent != nil {
+	return context.WithValue(ctx, diagKey{}, s)
+}
+
+// register makes the scope visible to its parent's or its monitor's
+// snapshots. It runs once the scope is complete (its context set), since a
+// snapshot may look at it from another goroutine at once.
+func (s *Scope) register() {
+	if parent := s.info.parent; parent != nil {
 		parent.mu.Lock()
 		if parent.info.children == nil {
 			parent.info.children = map[*Scope]struct{}{}
 		}
 		parent.info.children[s] = struct{}{}
 		parent.mu.Unlock()
-	} else if d.monitor != nil {
-		d.monitor.add(s)
+	} else if s.diag.monitor != nil {
+		s.diag.monitor.add(s)
 	}
-	return ctx
 }
 
 // merge combines an enclosing scope's diagnostics with this scope's own

@@ -133,6 +133,7 @@ func newScope(ctx context.Context, body any, opts []Option) *Scope {
 	s.wake.L = &s.mu
 	if s.diag != nil {
 		s.armOnCancel()
+		s.register()
 	}
 	return s
 }
