@@ -52,7 +52,9 @@ type Chan[T any] struct {
 	notify   int // kindNotify nodes in sendq
 
 	recvq, sendq waitq[T]
-	spare        atomic.Pointer[node[T]]
+	// Nodes for blocked operations to reuse (see getNode).
+	nodes [keptNodes]*node[T]
+	spare atomic.Pointer[node[T]]
 }
 
 // core is the part of a channel that Select needs without knowing T.
@@ -116,10 +118,13 @@ func (c *Chan[T]) Send(ctx context.Context, v T) error {
 		return err
 	}
 	n := c.getNode()
-	n.w, n.send, n.val = &n.waiter, true, v
+	n.w, n.lone, n.send, n.val = &n.waiter, true, true, v
 	c.sendq.push(n)
 	c.mu.Unlock()
-	if err = c.park(ctx, done, n); err == nil {
+	if done == nil {
+		<-n.ready
+		err = n.err
+	} else if err = c.park(ctx, done, n); err == nil {
 		err = n.err
 	}
 	c.putNode(n)
@@ -152,10 +157,13 @@ func (c *Chan[T]) Receive(ctx context.Context) (T, error) {
 		return v, err
 	}
 	n := c.getNode()
-	n.w = &n.waiter
+	n.w, n.lone = &n.waiter, true
 	c.recvq.push(n)
 	c.mu.Unlock()
-	if err = c.park(ctx, done, n); err == nil {
+	if done == nil {
+		<-n.ready
+		v, err = n.val, n.err
+	} else if err = c.park(ctx, done, n); err == nil {
 		v, err = n.val, n.err
 	}
 	c.putNode(n)

@@ -147,6 +147,7 @@ func (cl *recvClause[T]) register(w *waiter, i int, hybrid bool) (result, *waite
 	n := c.getNode()
 	if w == nil {
 		w = &n.waiter
+		w.state.Store(stateWaiting) // a Send or Receive leaves it as it was
 	}
 	n.w, n.idx = w, int32(i)
 	if hybrid {
@@ -202,6 +203,7 @@ func (cl *sendClause[T]) register(w *waiter, i int, hybrid bool) (result, *waite
 	n := c.getNode()
 	if w == nil {
 		w = &n.waiter
+		w.state.Store(stateWaiting) // a Send or Receive leaves it as it was
 	}
 	n.w, n.idx, n.send, n.val = w, int32(i), true, cl.v
 	if hybrid {

@@ -22,8 +22,8 @@ func (c *Chan[T]) trySendLocked(v T) (w *waiter, ok bool, err error) {
 		return nil, false, c.endErrLocked()
 	}
 	for n := c.recvq.head; n != nil; n = c.recvq.head {
-		c.removeLocked(n)
-		if n.w.claim(n.idx + 1) {
+		c.recvq.remove(n) // as removeLocked: n is linked, a receiver
+		if n.lone || n.w.claim(n.idx+1) {
 			n.val, n.err = v, nil
 			if n.kind == kindProvisional {
 				n.inFlight = true
@@ -73,8 +73,8 @@ func (c *Chan[T]) takeSenderLocked() *node[T] {
 	for n := c.sendq.head; n != nil; {
 		next := n.next
 		if n.kind != kindNotify {
-			c.removeLocked(n)
-			if n.w.claim(n.idx + 1) {
+			c.sendq.remove(n) // as removeLocked: n is linked, not kindNotify
+			if n.lone || n.w.claim(n.idx+1) {
 				n.err = nil
 				return n
 			}
@@ -122,8 +122,8 @@ func (c *Chan[T]) endErrLocked() error {
 func (c *Chan[T]) settleLocked() {
 	for c.count > 0 && c.recvq.head != nil {
 		n := c.recvq.head
-		c.removeLocked(n)
-		if n.w.claim(n.idx + 1) {
+		c.recvq.remove(n) // as removeLocked: n is linked, a receiver
+		if n.lone || n.w.claim(n.idx+1) {
 			n.val, n.err = c.pop(), nil
 			if n.kind == kindProvisional {
 				n.inFlight = true
@@ -142,7 +142,7 @@ func (c *Chan[T]) settleLocked() {
 
 // completeLocked completes n with err, unless its Select is already over.
 func completeLocked[T any](n *node[T], err error) {
-	if n.w.claim(n.idx + 1) {
+	if n.lone || n.w.claim(n.idx+1) {
 		n.err = err
 		n.w.signal()
 	}
@@ -162,21 +162,18 @@ func (c *Chan[T]) removeLocked(n *node[T]) {
 	}
 }
 
-// park waits until n is completed or ctx ends. It returns ctx.Err() only if
+// park waits until n, the node of a Send or Receive, is completed or ctx,
+// which can end (done is not nil), ends. It returns ctx.Err() only if
 // it took n out of its queue before anybody completed it; otherwise the
 // outcome is in n.
 func (c *Chan[T]) park(ctx context.Context, done <-chan struct{}, n *node[T]) error {
-	if done == nil {
-		<-n.ready
-		return nil
-	}
 	select {
 	case <-n.ready:
 		return nil
 	case <-done:
 	}
 	c.mu.Lock()
-	if n.claim(stateCancelled) {
+	if n.linked { // still queued, so nobody completed it
 		c.removeLocked(n)
 		c.mu.Unlock()
 		return ctx.Err()
@@ -186,24 +183,59 @@ func (c *Chan[T]) park(ctx context.Context, done <-chan struct{}, n *node[T]) er
 	return nil
 }
 
-// getNode returns the channel's spare node or a new one. Only one goroutine
-// uses a node at a time, and each node is reused only once its owner has
-// consumed every signal for it.
+// keptNodes is how many nodes a channel keeps for its own reuse.
+const keptNodes = 2
+
+// getNode returns a node for an operation about to wait, with c.mu held:
+// one of the channel's kept nodes that is free, else its spare node, else a
+// new one. Only one goroutine uses a node at a time, from getNode to
+// putNode, and a node is put back only once its owner has consumed every
+// signal for it.
+//
+// A kept node is free once its owner has put it back for its current use:
+// n.seq counts its uses and is written only here, under c.mu, and the owner
+// publishes n.seq to n.free as its last access. So giving a kept node back
+// costs its owner one atomic store, and taking it costs getNode no atomic
+// write. When more operations wait at once than there are kept nodes, the
+// others share a spare node, as they come back.
 func (c *Chan[T]) getNode() *node[T] {
+	for _, n := range &c.nodes {
+		if n != nil && n.free.Load() == n.seq {
+			n.seq++
+			return n
+		}
+	}
+	return c.getNodeSlow()
+}
+
+// getNodeSlow is getNode when no kept node is free: it returns the spare
+// node or a new one, which is kept if the channel keeps fewer than
+// keptNodes.
+func (c *Chan[T]) getNodeSlow() *node[T] {
 	if n := c.spare.Swap(nil); n != nil {
 		return n
 	}
 	n := &node[T]{c: c}
 	n.ready = make(chan struct{}, 1)
+	for i := range c.nodes {
+		if c.nodes[i] == nil {
+			c.nodes[i], n.kept, n.seq = n, true, 1
+			break
+		}
+	}
 	return n
 }
 
+// putNode gives n back; its owner must not touch it afterwards.
 func (c *Chan[T]) putNode(n *node[T]) {
 	var zero T
-	n.w, n.wake, n.val, n.err = nil, nil, zero, nil
-	n.send, n.kind, n.inFlight, n.idx = false, kindPlain, false, 0
-	n.state.Store(stateWaiting)
-	c.spare.Store(n)
+	n.w, n.val, n.err = nil, zero, nil
+	n.send, n.kind, n.inFlight, n.lone, n.idx = false, kindPlain, false, false, 0
+	if n.kept {
+		n.free.Store(n.seq)
+	} else {
+		c.spare.Store(n)
+	}
 }
 
 // push appends v to the buffer, growing it if it is full.

@@ -19,6 +19,11 @@ const (
 // fired) sends nothing. So a waiter's ready channel carries at most one
 // signal per use, and the owner, who always learns of a counterpart's win,
 // drains it before the waiter is reused.
+//
+// A lone Send or Receive (node.lone) skips the swap: its node is in one
+// queue only, and both a counterpart and its owner giving up take it out of
+// that queue with the channel's lock held, so whoever takes it out owns the
+// outcome, and its state is left as it is.
 type waiter struct {
 	ready chan struct{} // capacity 1
 	state atomic.Int32
@@ -59,8 +64,8 @@ const (
 
 // node is one queued operation on a Chan[T]: a blocked Send or Receive, or
 // one clause of a blocked Select. Nodes are linked into a channel's wait
-// queues intrusively, so queueing allocates nothing; a channel keeps a spare
-// node for reuse.
+// queues intrusively, so queueing allocates nothing; a channel keeps nodes
+// for reuse.
 type node[T any] struct {
 	waiter // parks this node's goroutine, when w points here
 
@@ -69,12 +74,18 @@ type node[T any] struct {
 	next, prev *node[T]
 	linked     bool
 	send       bool // queued on sendq (else recvq)
+	lone       bool // the node of a Send or Receive, not of a Select (see waiter)
 	kind       uint8
 	inFlight   bool  // a kindProvisional node holds a value counted in c.inFlight
 	idx        int32 // clause index; 0 for Send and Receive
 	val        T
 	err        error
-	wake       *waiter // a counterpart to signal once the locks are released
+
+	// Reuse (see Chan.getNode): seq counts the uses of a kept node, and
+	// free is the use its owner last gave back.
+	kept bool
+	seq  uint32
+	free atomic.Uint32
 }
 
 // waitq is a FIFO of nodes.
