@@ -31,7 +31,7 @@ func run(w io.Writer, grace time.Duration) error {
 	m := scope.NewMonitor()
 	report := func(r scope.StuckReport) { fmt.Fprintln(w, r) }
 	err := scope.Supervised(context.Background(), func(s *scope.Scope) error {
-		started := make(chan struct{})
+		started, cacheUp := make(chan struct{}), make(chan struct{})
 		s.GoNamed("flaky-upload", func(ctx context.Context) error {
 			close(started)
 			time.Sleep(3*grace + grace/2) // a blocking call that ignores ctx
@@ -40,11 +40,13 @@ func run(w io.Writer, grace time.Duration) error {
 		s.Go(func(ctx context.Context) error {
 			return scope.Supervised(ctx, func(inner *scope.Scope) error {
 				inner.GoDaemon(func(ctx context.Context) error { <-ctx.Done(); return nil })
+				close(cacheUp)
 				<-ctx.Done()
 				return nil
 			}, scope.WithName("cache"))
 		})
 		<-started
+		<-cacheUp // both running: the snapshot shows the whole tree
 		fmt.Fprintln(w, "snapshot while running:")
 		scopehttp.WriteText(w, m.Snapshot())
 		return errors.New("upstream unavailable")
