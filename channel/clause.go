@@ -99,12 +99,12 @@ func OnGoReceive[T any](c <-chan T, f func(v T)) Clause {
 // d has passed since Select was called and no other clause fired first. With
 // d <= 0 it fires at once if no other clause can, like [Default]. When a
 // Select has several, the shortest counts.
-func OnTimeout(d time.Duration, f func()) Clause { return &timeoutClause{d: d, f: f} }
+func OnTimeout(d time.Duration, f func()) Clause { return &timeoutClause{funcClause{f}, d} }
 
 // Default returns a clause that fires, calling f (which may be nil), when no
 // other clause can fire at once, so that Select does not wait. A Select
 // accepts at most one Default.
-func Default(f func()) Clause { return &defaultClause{f: f} }
+func Default(f func()) Clause { return &defaultClause{funcClause{f}} }
 
 type recvClause[T any] struct {
 	c *Chan[T]
@@ -324,37 +324,30 @@ type goClause interface {
 	deliver(v reflect.Value, ok bool) error
 }
 
+// funcClause is what the clauses that wait on no channel (a timeout,
+// Default) have in common: they never fire on their own, and firing runs f.
+type funcClause struct{ f func() }
+
+func (*funcClause) core() *core                             { return nil }
+func (*funcClause) tryFire() bool                           { return false }
+func (*funcClause) poll(int) (result, *waiter, bool, error) { return nil, nil, false, nil }
+func (*funcClause) register(*waiter, int, bool) (result, *waiter) {
+	panic("channel: internal error: register on a clause without a channel")
+}
+func (cl *funcClause) finish(result) error {
+	if cl.f != nil {
+		cl.f()
+	}
+	return nil
+}
+
 type timeoutClause struct {
+	funcClause
 	d time.Duration
-	f func()
 }
 
-func (*timeoutClause) kind() clauseKind                        { return kindTimeout }
-func (*timeoutClause) core() *core                             { return nil }
-func (*timeoutClause) tryFire() bool                           { return false }
-func (*timeoutClause) poll(int) (result, *waiter, bool, error) { return nil, nil, false, nil }
-func (*timeoutClause) register(*waiter, int, bool) (result, *waiter) {
-	panic("channel: internal error: register on a timeout clause")
-}
-func (cl *timeoutClause) finish(result) error {
-	if cl.f != nil {
-		cl.f()
-	}
-	return nil
-}
+func (*timeoutClause) kind() clauseKind { return kindTimeout }
 
-type defaultClause struct{ f func() }
+type defaultClause struct{ funcClause }
 
-func (*defaultClause) kind() clauseKind                        { return kindDefault }
-func (*defaultClause) core() *core                             { return nil }
-func (*defaultClause) tryFire() bool                           { return false }
-func (*defaultClause) poll(int) (result, *waiter, bool, error) { return nil, nil, false, nil }
-func (*defaultClause) register(*waiter, int, bool) (result, *waiter) {
-	panic("channel: internal error: register on a Default clause")
-}
-func (cl *defaultClause) finish(result) error {
-	if cl.f != nil {
-		cl.f()
-	}
-	return nil
-}
+func (*defaultClause) kind() clauseKind { return kindDefault }
