@@ -223,7 +223,10 @@ func (s *Scope) label() string {
 	if s.cfg.name != "" {
 		return s.cfg.name
 	}
-	return funcName(s.body)
+	if fn := runtime.FuncForPC(s.bodyPC); fn != nil {
+		return fn.Name()
+	}
+	return "?"
 }
 
 func funcName(f any) string {

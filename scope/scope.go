@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"reflect"
 	"runtime"
 	"runtime/debug"
 	"sync"
+	"unsafe"
 
 	"github.com/corral-go/corral/internal/hook"
 )
@@ -21,7 +21,7 @@ import (
 type Scope struct {
 	ctx    context.Context
 	cancel context.CancelCauseFunc
-	body   any // the body function, to describe an unnamed scope
+	bodyPC uintptr // the body function's code, to describe an unnamed scope
 	cfg    config
 
 	mu      sync.Mutex
@@ -93,7 +93,7 @@ func Supervised(ctx context.Context, body func(s *Scope) error, opts ...Option) 
 	if body == nil {
 		panic("scope: Supervised called with nil body")
 	}
-	s := newScope(ctx, body, opts)
+	s := newScope(ctx, funcPC(body), opts)
 	return s.wait(s.runBody(body))
 }
 
@@ -105,7 +105,7 @@ func Run[T any](ctx context.Context, body func(s *Scope) (T, error), opts ...Opt
 		panic("scope: Run called with nil body")
 	}
 	var v T
-	s := newScope(ctx, body, opts)
+	s := newScope(ctx, funcPC(body), opts)
 	err := s.wait(s.runBody(func(s *Scope) error {
 		var err error
 		v, err = body(s)
@@ -118,11 +118,11 @@ func Run[T any](ctx context.Context, body func(s *Scope) (T, error), opts ...Opt
 	return v, nil
 }
 
-func newScope(ctx context.Context, body any, opts []Option) *Scope {
+func newScope(ctx context.Context, bodyPC uintptr, opts []Option) *Scope {
 	if ctx == nil {
 		panic("scope: nil context")
 	}
-	s := &Scope{body: body}
+	s := &Scope{bodyPC: bodyPC}
 	for _, o := range opts {
 		o.apply(&s.cfg)
 	}
@@ -173,7 +173,7 @@ func (s *Scope) describe() string {
 		return fmt.Sprintf("scope %q", s.cfg.name)
 	}
 	name := "?"
-	if fn := runtime.FuncForPC(reflect.ValueOf(s.body).Pointer()); fn != nil {
+	if fn := runtime.FuncForPC(s.bodyPC); fn != nil {
 		name = fn.Name()
 	}
 	return "unnamed scope (body " + name + ")"
@@ -317,4 +317,13 @@ func (s *Scope) newPanic(v any) *PanicError {
 		return pe // a re-panic from a nested scope or a Join: keep the original
 	}
 	return &PanicError{Value: v, Stack: debug.Stack(), scope: s.describe()}
+}
+
+// funcPC returns the code pointer of the func value f, as
+// reflect.Value.Pointer does, without making f escape: a scope keeps only
+// this to describe itself, so a closure passed as a body can stay on its
+// caller's stack. A func value points to a block whose first word is the
+// code pointer.
+func funcPC[F any](f F) uintptr {
+	return **(**uintptr)(unsafe.Pointer(&f))
 }

@@ -70,6 +70,15 @@ func TestEmptyScopeAllocations(t *testing.T) {
 	if got > base+1 {
 		t.Errorf("empty Supervised allocates %v times, want at most %v (WithCancelCause + the scope)", got, base+1)
 	}
+	// A body that captures a variable must not be moved to the heap by
+	// the scope keeping a reference to it.
+	n := 0
+	got = testing.AllocsPerRun(100, func() {
+		_ = scope.Supervised(ctx, func(*scope.Scope) error { n++; return nil })
+	})
+	if got > base+1 {
+		t.Errorf("Supervised with a capturing body allocates %v times, want at most %v", got, base+1)
+	}
 }
 
 // Rule 2: forks are awaited; daemon forks are cancelled with ErrScopeEnded
