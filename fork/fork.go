@@ -80,7 +80,7 @@ func (fk *Fork[T]) run(s *scope.Scope, k hook.Kind, ctx context.Context, f func(
 	returned := false
 	defer func() {
 		if !returned && fk.err == nil {
-			fk.err = hook.ErrGoexit // replaced below if it was a panic
+			fk.err = scope.ErrGoexit // replaced below if it was a panic
 		}
 		if v := recover(); v != nil {
 			fk.err = hook.NewPanic(s, v)

@@ -33,7 +33,10 @@ type PanicError struct {
 	Value any
 	Stack []byte
 
-	scope string // description of the scope where the panic was recovered
+	// Scope describes the scope where the panic was recovered, as
+	// [Scope.String] does; it is empty when the panic was caught outside
+	// any scope.
+	Scope string
 }
 
 // Error describes the panic, including the original stack, so that a
@@ -41,8 +44,8 @@ type PanicError struct {
 // happened and not only where it was re-raised.
 func (p *PanicError) Error() string {
 	where := ""
-	if p.scope != "" {
-		where = " in " + p.scope
+	if p.Scope != "" {
+		where = " in " + p.Scope
 	}
 	return fmt.Sprintf("panic%s: %v\n\n%s", where, p.Value, p.Stack)
 }
@@ -55,6 +58,13 @@ func (p *PanicError) Unwrap() error {
 	}
 	return nil
 }
+
+// ErrGoexit is the failure of a fork, a scope's body, a release or a task
+// whose goroutine called [runtime.Goexit] instead of returning, as
+// testing's t.FailNow does. Go cannot stop a Goexit, but corral does not
+// let it pass for a success: the failure is reported like an error, and
+// errors.Is(err, ErrGoexit) recognises it wherever it is reported.
+var ErrGoexit = errors.New("scope: runtime.Goexit called instead of returning")
 
 // isEcho reports whether err only reports a cancellation that an earlier
 // failure (first) caused, and so adds nothing to it.

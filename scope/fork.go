@@ -106,7 +106,7 @@ func (s *Scope) run(f func(ctx context.Context) error, k hook.Kind) {
 			if v := recover(); v != nil {
 				err = s.newPanic(v)
 			} else {
-				err = hook.ErrGoexit
+				err = ErrGoexit
 			}
 		}
 		if err != nil && k != hook.Unsupervised {

@@ -8,8 +8,6 @@ import (
 	"runtime/debug"
 	"sync"
 	"unsafe"
-
-	"github.com/corral-go/corral/internal/hook"
 )
 
 // A Scope owns the forks started in it: it does not end until every one of
@@ -193,7 +191,7 @@ func (s *Scope) runBody(body func(s *Scope) error) (err error) {
 		}
 		// runtime.Goexit (t.FailNow, say): the goroutine is going away,
 		// but the forks must not outlive the scope.
-		_ = s.wait(hook.ErrGoexit)
+		_ = s.wait(ErrGoexit)
 	}()
 	err = body(s)
 	returned = true
@@ -316,7 +314,7 @@ func (s *Scope) newPanic(v any) *PanicError {
 	if pe, ok := v.(*PanicError); ok {
 		return pe // a re-panic from a nested scope or a Join: keep the original
 	}
-	return &PanicError{Value: v, Stack: debug.Stack(), scope: s.describe()}
+	return &PanicError{Value: v, Stack: debug.Stack(), Scope: s.describe()}
 }
 
 // funcPC returns the code pointer of the func value f, as

@@ -4,10 +4,7 @@
 // calls them. The scope arguments are always a *scope.Scope.
 package hook
 
-import (
-	"context"
-	"errors"
-)
+import "context"
 
 // Kind says how a scope treats a fork's outcome.
 type Kind uint8
@@ -36,7 +33,3 @@ var AtEnd func(s any, check func() error)
 // the current goroutine's stack: call it in the deferred function that
 // recovered v.
 var NewPanic func(s any, v any) error
-
-// ErrGoexit is the failure of a fork (or body) whose goroutine called
-// runtime.Goexit instead of returning, as t.FailNow does.
-var ErrGoexit = errors.New("corral: fork called runtime.Goexit instead of returning")
