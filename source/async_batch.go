@@ -59,11 +59,11 @@ func groupWithin[T any](src Source[T], size int, window time.Duration, name scop
 		if stop(want) {
 			return nil
 		}
-		return scope.Supervised(ctx, func(sc *scope.Scope) error {
+		return runStage(ctx, name, func(st *stage) error {
 			g := &grouper[T]{size: size, recv: make(chan struct{}, 1), send: make(chan struct{}, 1)}
-			sc.GoDaemon(func(ctx context.Context) error { return g.feed(ctx, up) })
-			return g.drain(sc.Context(), window, emit)
-		}, name)
+			st.goProducer(func(ctx context.Context) error { return g.feed(ctx, up) })
+			return g.drain(st.consumerCtx(), window, emit)
+		})
 	}}
 }
 

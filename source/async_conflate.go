@@ -37,9 +37,9 @@ func (s Source[T]) Conflate(combine func(acc, v T) T) Source[T] {
 		if stop(want) {
 			return nil
 		}
-		return scope.Supervised(ctx, func(sc *scope.Scope) error {
+		return runStage(ctx, conflateScope, func(st *stage) error {
 			c := newConflator[T]()
-			sc.GoDaemon(func(ctx context.Context) error {
+			st.goProducer(func(ctx context.Context) error {
 				return c.feed(ctx, up, func(acc T, has bool, batch []T) T {
 					if !has {
 						acc, batch = batch[0], batch[1:]
@@ -50,8 +50,8 @@ func (s Source[T]) Conflate(combine func(acc, v T) T) Source[T] {
 					return acc
 				})
 			})
-			return c.drain(sc.Context(), 0, emit)
-		}, conflateScope)
+			return c.drain(st.consumerCtx(), 0, emit)
+		})
 	}}
 }
 
@@ -74,13 +74,13 @@ func (s Source[T]) Debounce(d time.Duration) Source[T] {
 		if stop(want) {
 			return nil
 		}
-		return scope.Supervised(ctx, func(sc *scope.Scope) error {
+		return runStage(ctx, debounceScope, func(st *stage) error {
 			c := newConflator[T]()
-			sc.GoDaemon(func(ctx context.Context) error {
+			st.goProducer(func(ctx context.Context) error {
 				return c.feed(ctx, up, func(_ T, _ bool, batch []T) T { return batch[len(batch)-1] })
 			})
-			return c.drain(sc.Context(), d, emit)
-		}, debounceScope)
+			return c.drain(st.consumerCtx(), d, emit)
+		})
 	}}
 }
 

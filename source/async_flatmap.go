@@ -33,14 +33,16 @@ func FlatMapPar[T, U any](src Source[T], parallelism int, f func(T) Source[U]) S
 		if stop(want) {
 			return nil
 		}
-		return scope.Supervised(ctx, func(sc *scope.Scope) error {
+		runCtx := ctx
+		return runStage(ctx, flatMapParScope, func(st *stage) error {
 			p := newPipe[U](hopLimit, 1, want)
+			st.onLeave(p.stop)
 			slots := make(chan struct{}, parallelism)
 			inner := func(ctx context.Context, run runFunc[U]) error {
 				defer func() { <-slots }()
 				return p.feed(ctx, run, want, false)
 			}
-			sc.GoDaemon(func(ctx context.Context) error {
+			st.goProducer(func(ctx context.Context) error {
 				done := ctx.Done()
 				// How many inner sources the downstream can use is
 				// unknown; src is asked for as many values as there are
@@ -65,7 +67,7 @@ func FlatMapPar[T, U any](src Source[T], parallelism int, f func(T) Source[U]) S
 						}
 						run := f(v).runner()
 						p.add(1)
-						sc.GoDaemon(func(ctx context.Context) error { return inner(ctx, run) })
+						st.goProducer(func(ctx context.Context) error { return inner(ctx, run) })
 					}
 					return ask()
 				})
@@ -79,7 +81,7 @@ func FlatMapPar[T, U any](src Source[T], parallelism int, f func(T) Source[U]) S
 				p.done()
 				return nil
 			})
-			return p.drain(sc.Context(), want, emit)
-		}, flatMapParScope)
+			return p.drain(st.consumerCtx(), runCtx, want, emit)
+		})
 	}}
 }

@@ -52,18 +52,19 @@ func mapPar[T, U any](op string, src Source[T], parallelism int, f func(context.
 		if stop(want) {
 			return nil
 		}
-		return scope.Supervised(ctx, func(sc *scope.Scope) error {
+		runCtx := ctx
+		return runStage(ctx, mapParScope, func(st *stage) error {
 			pieces := 2*parallelism + 2
 			m := &mapper[T, U]{
-				f: f, sc: sc, ordered: ordered, workers: parallelism, g: newGate(want),
+				f: f, st: st, ordered: ordered, workers: parallelism, g: newGate(want),
 				free: make(chan *piece[T, U], pieces),
 				work: make(chan *piece[T, U], pieces),
 				out:  make(chan *piece[T, U], pieces),
 			}
 			m.running.Store(1) // the producer, until it has started every worker
-			sc.GoDaemon(func(ctx context.Context) error { return m.produce(ctx, up, want) })
-			return m.drain(sc.Context(), want, emit)
-		}, mapParScope)
+			st.goProducer(func(ctx context.Context) error { return m.produce(ctx, up, want) })
+			return m.drain(st.consumerCtx(), runCtx, want, emit)
+		})
 	}}
 }
 
@@ -82,7 +83,7 @@ type piece[T, U any] struct {
 // free. At most cap(free) pieces exist, so no send ever waits.
 type mapper[T, U any] struct {
 	f       func(context.Context, T) (U, error)
-	sc      *scope.Scope
+	st      *stage
 	ordered bool
 	g       *gate
 
@@ -122,7 +123,7 @@ func (m *mapper[T, U]) produce(ctx context.Context, up runFunc[T], want int) err
 			if m.workers > 0 {
 				m.workers--
 				m.running.Add(1)
-				m.sc.GoDaemon(m.worker)
+				m.st.goProducer(m.worker)
 			}
 		}
 		return m.g.produced(len(batch), done, w)
@@ -215,7 +216,7 @@ func (m *mapper[T, U]) measure(k int, d time.Duration) {
 	m.cost.Store(c)
 }
 
-func (m *mapper[T, U]) drain(ctx context.Context, want int, emit func([]U) int) error {
+func (m *mapper[T, U]) drain(ctx, runCtx context.Context, want int, emit func([]U) int) error {
 	done := ctx.Done()
 	for {
 		var p *piece[T, U]
@@ -235,7 +236,7 @@ func (m *mapper[T, U]) drain(ctx context.Context, want int, emit func([]U) int) 
 			}
 		}
 		var err error
-		want, err = passOn(ctx, p.out, want, m.g, emit)
+		want, err = passOn(ctx, runCtx, p.out, want, m.g, emit)
 		clear(p.in)
 		clear(p.out)
 		m.free <- p

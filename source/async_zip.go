@@ -43,11 +43,9 @@ func ZipWith[A, B, C any](a Source[A], b Source[B], f func(A, B) C) Source[C] {
 		if stop(want) {
 			return nil
 		}
-		return scope.Supervised(ctx, func(sc *scope.Scope) error {
-			la, lb := startLane(sc, upA, want), startLane(sc, upB, want)
-			defer la.p.stop()
-			defer lb.p.stop()
-			ctx := sc.Context()
+		return runStage(ctx, zipScope, func(st *stage) error {
+			la, lb := startLane(st, upA, want), startLane(st, upB, want)
+			ctx := st.consumerCtx()
 			var out []C
 			for {
 				if err := fill2(ctx, la, lb, false); err != nil || la.ended || lb.ended {
@@ -67,7 +65,7 @@ func ZipWith[A, B, C any](a Source[A], b Source[B], f func(A, B) C) Source[C] {
 					return nil
 				}
 			}
-		}, zipScope)
+		})
 	}}
 }
 
@@ -82,11 +80,9 @@ func ZipAll[A, B any](a Source[A], b Source[B], padA A, padB B) Source[Pair[A, B
 		if stop(want) {
 			return nil
 		}
-		return scope.Supervised(ctx, func(sc *scope.Scope) error {
-			la, lb := startLane(sc, upA, want), startLane(sc, upB, want)
-			defer la.p.stop()
-			defer lb.p.stop()
-			ctx := sc.Context()
+		return runStage(ctx, zipScope, func(st *stage) error {
+			la, lb := startLane(st, upA, want), startLane(st, upB, want)
+			ctx := st.consumerCtx()
 			var out []Pair[A, B]
 			for {
 				if err := fill2(ctx, la, lb, true); err != nil {
@@ -124,7 +120,7 @@ func ZipAll[A, B any](a Source[A], b Source[B], padA A, padB B) Source[Pair[A, B
 					return nil
 				}
 			}
-		}, zipScope)
+		})
 	}}
 }
 
@@ -149,13 +145,12 @@ func Interleave[T any](segment int, sources ...Source[T]) Source[T] {
 		if stop(want) || len(ups) == 0 {
 			return nil
 		}
-		return scope.Supervised(ctx, func(sc *scope.Scope) error {
+		return runStage(ctx, interleaveScope, func(st *stage) error {
 			lanes := make([]*lane[T], len(ups))
 			for i, up := range ups {
-				lanes[i] = startLane(sc, up, want)
-				defer lanes[i].p.stop()
+				lanes[i] = startLane(st, up, want)
 			}
-			ctx := sc.Context()
+			ctx := st.consumerCtx()
 			for live := len(lanes); live > 0; {
 				for _, l := range lanes {
 					for left := segment; left > 0 && !l.ended; {
@@ -178,7 +173,7 @@ func Interleave[T any](segment int, sources ...Source[T]) Source[T] {
 				}
 			}
 			return nil
-		}, interleaveScope)
+		})
 	}}
 }
 
@@ -191,10 +186,11 @@ type lane[T any] struct {
 	ended bool
 }
 
-// startLane starts a fork of sc that runs up into a new lane.
-func startLane[T any](sc *scope.Scope, up runFunc[T], want int) *lane[T] {
+// startLane starts a producer of st that runs up into a new lane.
+func startLane[T any](st *stage, up runFunc[T], want int) *lane[T] {
 	l := &lane[T]{p: newPipe[T](hopLimit, 1, want)}
-	sc.GoDaemon(func(ctx context.Context) error { return l.p.feed(ctx, up, want, false) })
+	st.onLeave(l.p.stop)
+	st.goProducer(func(ctx context.Context) error { return l.p.feed(ctx, up, want, false) })
 	return l
 }
 

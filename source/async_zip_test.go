@@ -5,8 +5,10 @@ import (
 	"errors"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	"github.com/corral-go/corral/channel"
+	"github.com/corral-go/corral/scope"
 	"github.com/corral-go/corral/source"
 )
 
@@ -202,5 +204,133 @@ func asyncDrainChan(t *testing.T, c *channel.Chan[int], wantErr error) []int {
 			return out
 		}
 		out = append(out, v)
+	}
+}
+
+// TestAlsoToCancelled: when the run is cancelled, c fails with the
+// cancellation, also when the stage that notices it comes after AlsoTo:
+// a Buffer or MapPar on other goroutines, or a Throttle waiting on the
+// goroutine of AlsoTo. (c used to be closed as done, as if the stream had
+// ended.)
+func TestAlsoToCancelled(t *testing.T) {
+	id := func(_ context.Context, v int) (int, error) { return v, nil }
+	busy := []struct {
+		name  string
+		after func(source.Source[int]) source.Source[int]
+	}{
+		{"Buffer", func(s source.Source[int]) source.Source[int] { return s.Buffer(16) }},
+		{"MapPar", func(s source.Source[int]) source.Source[int] { return source.MapPar(s, 2, id) }},
+		{"BufferMap", func(s source.Source[int]) source.Source[int] { return source.Map(s.Buffer(4), func(v int) int { return v }) }},
+	}
+	for _, tt := range busy {
+		t.Run(tt.name, func(t *testing.T) {
+			for range 20 {
+				c := channel.New[int](channel.Unlimited)
+				ctx, cancel := context.WithCancel(context.Background())
+				n := 0
+				err := tt.after(source.FromSlice(asyncInts(1<<14)).AlsoTo(c)).RunForEach(ctx, func(int) error {
+					if n++; n == 3 {
+						cancel()
+					}
+					return nil
+				})
+				cancel()
+				if !errors.Is(err, context.Canceled) {
+					t.Fatalf("run: err = %v, want context.Canceled", err)
+				}
+				if err := chanEnd(c); !errors.Is(err, channel.ErrFailed) || !errors.Is(err, context.Canceled) {
+					t.Fatalf("c ended with %v, want a failure with context.Canceled", err)
+				}
+			}
+		})
+	}
+	waiting := []struct {
+		name  string
+		after func(source.Source[int]) source.Source[int]
+	}{
+		{"Throttle", func(s source.Source[int]) source.Source[int] { return s.Throttle(2, time.Hour) }},
+		{"BufferThrottle", func(s source.Source[int]) source.Source[int] { return s.Buffer(4).Throttle(2, time.Hour) }},
+		{"MapParThrottle", func(s source.Source[int]) source.Source[int] { return source.MapPar(s, 2, id).Throttle(2, time.Hour) }},
+	}
+	for _, tt := range waiting {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				c := channel.New[int](channel.Unlimited)
+				ctx, cancel := context.WithCancel(t.Context())
+				done := make(chan error)
+				go func() {
+					done <- tt.after(source.FromSlice(asyncInts(1<<14)).AlsoTo(c)).RunDrain(ctx)
+				}()
+				synctest.Wait() // the Throttle waits for an hour
+				cancel()
+				if err := <-done; !errors.Is(err, context.Canceled) {
+					t.Fatalf("run: err = %v, want context.Canceled", err)
+				}
+				if err := chanEnd(c); !errors.Is(err, channel.ErrFailed) || !errors.Is(err, context.Canceled) {
+					t.Fatalf("c ended with %v, want a failure with context.Canceled", err)
+				}
+			})
+		})
+	}
+}
+
+// chanEnd receives what is left in c and returns how c ended: nil if it
+// is still open.
+func chanEnd[T any](c *channel.Chan[T]) error {
+	for {
+		if _, ok, err := c.TryReceive(); err != nil || !ok {
+			return err
+		}
+	}
+}
+
+// TestAlsoToStopped: a downstream that stops taking values is not a
+// cancellation, also when it is an async stage whose scope ends at once:
+// c is closed.
+func TestAlsoToStopped(t *testing.T) {
+	tests := []struct {
+		name string
+		run  func(c *channel.Chan[int]) error
+	}{
+		{"BufferTake", func(c *channel.Chan[int]) error {
+			return source.FromSlice(asyncInts(5000)).AlsoTo(c).Buffer(4).Take(3).RunDrain(context.Background())
+		}},
+		{"ZipShorter", func(c *channel.Chan[int]) error {
+			return source.Zip(source.Repeat(1).AlsoTo(c), source.Of(1, 2)).RunDrain(context.Background())
+		}},
+		{"MergeTake", func(c *channel.Chan[int]) error {
+			return source.Merge(source.Repeat(1).AlsoTo(c), source.Repeat(2)).Take(100).RunDrain(context.Background())
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for range 100 {
+				c := channel.New[int](channel.Unlimited)
+				if err := tt.run(c); err != nil {
+					t.Fatalf("run: %v", err)
+				}
+				if err := chanEnd(c); !errors.Is(err, channel.ErrClosed) || errors.Is(err, channel.ErrFailed) {
+					t.Fatalf("c ended with %v, want channel.ErrClosed", err)
+				}
+			}
+		})
+	}
+}
+
+// TestAlsoToScopeEnded: a pipeline that RunToChannel runs is cancelled when
+// its scope ends; an AlsoTo in it fails its channel, as it does for any
+// cancellation.
+func TestAlsoToScopeEnded(t *testing.T) {
+	c := channel.New[int](channel.Unlimited)
+	err := scope.Supervised(context.Background(), func(s *scope.Scope) error {
+		out := source.Repeat(1).AlsoTo(c).RunToChannel(s, 0)
+		_, err := out.Receive(s.Context())
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chanEnd(c); !errors.Is(err, channel.ErrFailed) || !errors.Is(err, scope.ErrScopeEnded) {
+		t.Fatalf("c ended with %v, want a failure with scope.ErrScopeEnded", err)
 	}
 }

@@ -137,6 +137,6 @@ func FromCallback[T any](capacity int, overflow Overflow, register func(ctx cont
 		if unregister, err = register(ctx, e); err != nil {
 			return err
 		}
-		return e.p.drain(ctx, want, emit)
+		return e.p.drain(ctx, ctx, want, emit)
 	}}
 }
