@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/corral-go/corral/channel"
+	"github.com/corral-go/corral/internal/catch"
 	"github.com/corral-go/corral/scope"
 )
 
@@ -102,29 +103,26 @@ func (s Source[T]) RunToChannel(sc *scope.Scope, capacity int) *channel.Chan[T] 
 	}
 	c := channel.New[T](capacity)
 	sc.GoDaemon(func(ctx context.Context) error {
-		returned := false
-		defer func() {
-			if !returned {
-				// A panic (a *scope.PanicError from the run's scope) or
-				// runtime.Goexit: fail the channel so that no receiver
-				// waits forever, and let the fork report it.
-				if v := recover(); v != nil {
-					_ = c.Fail(panicErr(v))
-					panic(v)
+		var err, serr error
+		// A panic reaches this frame as the *scope.PanicError of the run's
+		// scope; it fails the channel, so that no receiver waits forever,
+		// and goes on to fail sc. So does runtime.Goexit.
+		p := catch.Call(func() {
+			err = s.runIn(ctx, func(batch []T) int {
+				for _, v := range batch {
+					if serr = c.Send(ctx, v); serr != nil {
+						return 0
+					}
 				}
-				_ = c.Fail(errors.New("source: RunToChannel's pipeline called runtime.Goexit"))
-			}
-		}()
-		var serr error
-		err := s.runIn(ctx, func(batch []T) int {
-			for _, v := range batch {
-				if serr = c.Send(ctx, v); serr != nil {
-					return 0
-				}
-			}
-			return unbounded
+				return unbounded
+			})
+		}, func() {
+			_ = c.Fail(fmt.Errorf("source: RunToChannel: %w", scope.ErrGoexit))
 		})
-		returned = true
+		if p != nil {
+			_ = c.Fail(p.Value.(error))
+			panic(p.Value)
+		}
 		switch {
 		case err == nil && serr == nil:
 			_ = c.Close()
@@ -138,11 +136,4 @@ func (s Source[T]) RunToChannel(sc *scope.Scope, capacity int) *channel.Chan[T] 
 		return nil
 	})
 	return c
-}
-
-func panicErr(v any) error {
-	if err, ok := v.(error); ok {
-		return err
-	}
-	return fmt.Errorf("source: panic: %v", v)
 }

@@ -3,6 +3,7 @@ package source_test
 import (
 	"context"
 	"errors"
+	"runtime"
 	"testing"
 
 	"github.com/corral-go/corral/channel"
@@ -203,4 +204,43 @@ func TestRunToChannelPanic(t *testing.T) {
 	if !errors.As(received, &got) || got != pe {
 		t.Errorf("the consumer received %v, want the panic", received)
 	}
+}
+
+// TestGoexitInPipeline: a function of a pipeline that calls runtime.Goexit
+// (as t.FailNow does) fails the channels that the run owns with an error
+// matching scope.ErrGoexit, and the scope around the run with it too.
+func TestGoexitInPipeline(t *testing.T) {
+	goexit := func(v int) int {
+		runtime.Goexit()
+		return v
+	}
+	t.Run("RunToChannel", func(t *testing.T) {
+		var c *channel.Chan[int]
+		err := scope.Supervised(context.Background(), func(s *scope.Scope) error {
+			c = source.Map(source.Of(1), goexit).RunToChannel(s, 0)
+			_, err := c.Receive(s.Context())
+			return err
+		})
+		if !errors.Is(err, scope.ErrGoexit) {
+			t.Errorf("scope: err = %v, want scope.ErrGoexit", err)
+		}
+		if err := c.Err(); !errors.Is(err, channel.ErrFailed) || !errors.Is(err, scope.ErrGoexit) {
+			t.Errorf("c.Err() = %v, want a failure matching scope.ErrGoexit", err)
+		}
+	})
+	t.Run("AlsoTo", func(t *testing.T) {
+		c := channel.New[int](channel.Unlimited)
+		err := scope.Supervised(context.Background(), func(s *scope.Scope) error {
+			s.Go(func(ctx context.Context) error {
+				return source.Map(source.Of(1), goexit).AlsoTo(c).RunDrain(ctx)
+			})
+			return nil
+		})
+		if !errors.Is(err, scope.ErrGoexit) {
+			t.Errorf("scope: err = %v, want scope.ErrGoexit", err)
+		}
+		if err := c.Err(); !errors.Is(err, channel.ErrFailed) || !errors.Is(err, scope.ErrGoexit) {
+			t.Errorf("c.Err() = %v, want a failure matching scope.ErrGoexit", err)
+		}
+	})
 }
