@@ -220,7 +220,9 @@ func TestAlsoToCancelled(t *testing.T) {
 	}{
 		{"Buffer", func(s source.Source[int]) source.Source[int] { return s.Buffer(16) }},
 		{"MapPar", func(s source.Source[int]) source.Source[int] { return source.MapPar(s, 2, id) }},
-		{"BufferMap", func(s source.Source[int]) source.Source[int] { return source.Map(s.Buffer(4), func(v int) int { return v }) }},
+		{"BufferMap", func(s source.Source[int]) source.Source[int] {
+			return source.Map(s.Buffer(4), func(v int) int { return v })
+		}},
 	}
 	for _, tt := range busy {
 		t.Run(tt.name, func(t *testing.T) {
@@ -259,7 +261,7 @@ func TestAlsoToCancelled(t *testing.T) {
 				ctx, cancel := context.WithCancel(t.Context())
 				done := make(chan error)
 				go func() {
-					done <- tt.after(source.FromSlice(asyncInts(1<<14)).AlsoTo(c)).RunDrain(ctx)
+					done <- tt.after(source.FromSlice(asyncInts(1 << 14)).AlsoTo(c)).RunDrain(ctx)
 				}()
 				synctest.Wait() // the Throttle waits for an hour
 				cancel()

@@ -42,7 +42,7 @@ func (s Source[T]) All(ctx context.Context) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var (
 			r        ramp
-			done     bool // the loop has ended: broke out or panicked
+			done     bool         // the loop has ended: broke out or panicked
 			panicked *catch.Panic // the loop body's panic
 		)
 		err := s.runWant(ctx, r.limit(unbounded), func(batch []T) int {
