@@ -77,6 +77,6 @@ func (g *gate) delivered(k, want int) {
 // positive.
 func mustDuration(op, name string, d time.Duration) {
 	if d <= 0 {
-		panic(fmt.Sprintf("source: %s called with %s %v", op, name, d))
+		panic(fmt.Sprintf("source: %s called with %s %v; %s must be positive", op, name, d, name))
 	}
 }

@@ -100,10 +100,3 @@ func asyncPanic(t *testing.T, f func()) (pe *scope.PanicError) {
 	f()
 	return nil
 }
-
-// asyncPanicMessage runs f and returns what it panicked with, as a string.
-func asyncPanicMessage(f func()) (msg string) {
-	defer func() { msg, _ = recover().(string) }()
-	f()
-	return "no panic"
-}

@@ -4,11 +4,9 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
-	"time"
 
 	"github.com/corral-go/corral/source"
 )
@@ -187,42 +185,3 @@ func TestAsyncFailureCancelsSiblings(t *testing.T) {
 	}
 }
 
-func TestAsyncBadInput(t *testing.T) {
-	s := source.Of(1)
-	id := func(_ context.Context, v int) (int, error) { return v, nil }
-	reg := func(context.Context, *source.Emitter[int]) (func(), error) { return nil, nil }
-	tests := []struct {
-		want string
-		f    func()
-	}{
-		{"source: MapPar called with parallelism 0", func() { source.MapPar(s, 0, id) }},
-		{"source: MapParUnordered called with parallelism -1", func() { source.MapParUnordered(s, -1, id) }},
-		{"source: MapPar called with nil f", func() { source.MapPar[int, int](s, 1, nil) }},
-		{"source: FlatMapPar called with parallelism 0", func() {
-			source.FlatMapPar(s, 0, func(int) source.Source[int] { return s })
-		}},
-		{"source: FlatMapPar called with nil f", func() { source.FlatMapPar[int, int](s, 1, nil) }},
-		{"source: Buffer called with n 0", func() { s.Buffer(0) }},
-		{"source: ZipWith called with nil f", func() { source.ZipWith[int, int, int](s, s, nil) }},
-		{"source: Interleave called with segment 0", func() { source.Interleave(0, s) }},
-		{"source: Throttle called with n 0", func() { s.Throttle(0, time.Second) }},
-		{"source: Throttle called with per 0s", func() { s.Throttle(1, 0) }},
-		{"source: Debounce called with d -1s", func() { s.Debounce(-time.Second) }},
-		{"source: Tick called with d 0s", func() { source.Tick(0) }},
-		{"source: GroupedWithin called with size 0", func() { source.GroupedWithin(s, 0, time.Second) }},
-		{"source: GroupedWithin called with window 0s", func() { source.GroupedWithin(s, 1, 0) }},
-		{"source: Batch called with size 0", func() { source.Batch(s, 0) }},
-		{"source: Conflate called with nil combine", func() { s.Conflate(nil) }},
-		{"source: AlsoTo called with nil c", func() { s.AlsoTo(nil) }},
-		{"source: FromCallback called with capacity 0", func() { source.FromCallback(0, source.OverflowBlock, reg) }},
-		{"source: FromCallback called with overflow Overflow(9)", func() { source.FromCallback(1, 9, reg) }},
-		{"source: FromCallback called with nil register", func() {
-			source.FromCallback[int](1, source.OverflowBlock, nil)
-		}},
-	}
-	for _, tt := range tests {
-		if got := asyncPanicMessage(tt.f); !strings.HasPrefix(got, tt.want) {
-			t.Errorf("panic %q, want %q", got, tt.want)
-		}
-	}
-}

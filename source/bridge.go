@@ -24,7 +24,7 @@ import (
 // FromChannel panics if c is nil.
 func FromChannel[T any](c *channel.Chan[T]) Source[T] {
 	if c == nil {
-		panic("source: FromChannel called with nil c")
+		panic("source: FromChannel called with nil c; pass a channel made by channel.New")
 	}
 	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
 		var one [1]T
@@ -53,7 +53,7 @@ func FromChannel[T any](c *channel.Chan[T]) Source[T] {
 // forever.
 func FromChan[T any](c <-chan T) Source[T] {
 	if c == nil {
-		panic("source: FromChan called with nil c")
+		panic("source: FromChan called with nil c; a receive from a nil channel waits forever: pass a channel made by make")
 	}
 	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
 		done := ctx.Done()
@@ -95,11 +95,14 @@ func FromChan[T any](c <-chan T) Source[T] {
 // fork it runs in, if any) ends. A panic in the pipeline fails the channel
 // and, as a [*scope.PanicError], the scope.
 //
-// RunToChannel panics if capacity is neither positive, 0 nor
+// RunToChannel panics if sc is nil, if capacity is neither positive, 0 nor
 // [channel.Unlimited], or if sc has ended.
 func (s Source[T]) RunToChannel(sc *scope.Scope, capacity int) *channel.Chan[T] {
+	if sc == nil {
+		panic("source: RunToChannel called with nil sc; pass the scope to run the pipeline in, such as the s of scope.Supervised")
+	}
 	if capacity < 0 && capacity != channel.Unlimited {
-		panic(fmt.Sprintf("source: RunToChannel called with capacity %d", capacity))
+		panic(fmt.Sprintf("source: RunToChannel called with capacity %d; pass 0, a positive capacity or channel.Unlimited", capacity))
 	}
 	c := channel.New[T](capacity)
 	sc.GoDaemon(func(ctx context.Context) error {

@@ -81,7 +81,7 @@ func (e *Emitter[T]) Close() { e.p.close() }
 // Fail panics if err is nil.
 func (e *Emitter[T]) Fail(err error) {
 	if err == nil {
-		panic("source: Emitter.Fail called with nil error")
+		panic("source: Emitter.Fail called with nil err; call Close to end the stream without an error")
 	}
 	e.p.fail(err)
 }
@@ -112,11 +112,11 @@ func (e *Emitter[T]) Fail(err error) {
 // channel.Unlimited, if overflow is not one of the Overflow constants, or if
 // register is nil.
 func FromCallback[T any](capacity int, overflow Overflow, register func(ctx context.Context, e *Emitter[T]) (unregister func(), err error)) Source[T] {
-	if capacity != channel.Unlimited {
-		mustPositive("FromCallback", "capacity", capacity)
+	if capacity <= 0 && capacity != channel.Unlimited {
+		panic(fmt.Sprintf("source: FromCallback called with capacity %d; pass a positive capacity or channel.Unlimited", capacity))
 	}
 	if overflow > OverflowFail {
-		panic(fmt.Sprintf("source: FromCallback called with overflow %v", overflow))
+		panic(fmt.Sprintf("source: FromCallback called with overflow %v; pass one of the Overflow constants", overflow))
 	}
 	mustFunc("FromCallback", "register", register == nil)
 	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {

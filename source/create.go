@@ -34,7 +34,7 @@ func Empty[T any]() Source[T] { return Source[T]{} }
 // runs. Failed panics if err is nil.
 func Failed[T any](err error) Source[T] {
 	if err == nil {
-		panic("source: Failed called with nil err")
+		panic("source: Failed called with nil err; pass the error the run should fail with, or use Empty")
 	}
 	return Source[T]{run: func(context.Context, int, func([]T) int) error { return err }}
 }
@@ -152,7 +152,7 @@ func FromFunc[T any](f func(ctx context.Context, emit func(T) error) error) Sour
 		stopped, returned := false, false
 		err := f(ctx, func(v T) error {
 			if returned {
-				panic("source: FromFunc emit called after f returned")
+				panic("source: FromFunc's emit called after f returned; call emit only from f, before it returns")
 			}
 			if stopped {
 				return ErrStop

@@ -126,7 +126,7 @@ func TestFromFuncEmitAfterReturn(t *testing.T) {
 	})
 	equal(t, collect(t, src), nil)
 	v := mustPanic(t, func() { _ = saved(1) })
-	if v != "source: FromFunc emit called after f returned" {
+	if v != "source: FromFunc's emit called after f returned; call emit only from f, before it returns" {
 		t.Errorf("panic %v", v)
 	}
 }

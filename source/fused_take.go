@@ -12,7 +12,7 @@ import (
 // Fused. Take panics if n is negative.
 func (s Source[T]) Take(n int) Source[T] {
 	if n < 0 {
-		panic(fmt.Sprintf("source: Take called with negative n %d", n))
+		panic(fmt.Sprintf("source: Take called with negative n %d; n must be 0 or more", n))
 	}
 	up := s.runner()
 	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
@@ -71,7 +71,7 @@ func (s Source[T]) TakeWhile(keep func(T) bool) Source[T] {
 // Fused. Drop panics if n is negative.
 func (s Source[T]) Drop(n int) Source[T] {
 	if n < 0 {
-		panic(fmt.Sprintf("source: Drop called with negative n %d", n))
+		panic(fmt.Sprintf("source: Drop called with negative n %d; n must be 0 or more", n))
 	}
 	up := s.runner()
 	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {

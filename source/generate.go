@@ -22,7 +22,7 @@ type integer interface {
 // Range panics if step is 0.
 func Range[N integer](start, end, step N) Source[N] {
 	if step == 0 {
-		panic("source: Range called with step 0")
+		panic("source: Range called with step 0; pass a positive step to count up or a negative one to count down")
 	}
 	up := step > 0
 	return Source[N]{run: func(ctx context.Context, want int, emit func([]N) int) error {

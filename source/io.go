@@ -27,7 +27,7 @@ const ioBuffer = 64 << 10
 // Lines panics if r is nil.
 func Lines(r io.Reader) Source[string] {
 	if r == nil {
-		panic("source: Lines called with nil r")
+		panic("source: Lines called with nil r; pass the reader to read lines from")
 	}
 	return Source[string]{run: func(ctx context.Context, want int, emit func([]string) int) error {
 		br := bufio.NewReaderSize(r, ioBuffer)
@@ -103,7 +103,7 @@ const maxEmptyReads = 100
 // Chunks panics if r is nil or size is not positive.
 func Chunks(r io.Reader, size int) Source[[]byte] {
 	if r == nil {
-		panic("source: Chunks called with nil r")
+		panic("source: Chunks called with nil r; pass the reader to read from")
 	}
 	mustPositive("Chunks", "size", size)
 	return Source[[]byte]{run: func(ctx context.Context, want int, emit func([][]byte) int) error {
@@ -148,8 +148,9 @@ func Chunks(r io.Reader, size int) Source[[]byte] {
 //	upper := source.Map(lines, strings.ToUpper)
 //	err := source.RunToWriter(ctx, upper, os.Stdout, "\n")
 func RunToWriter[T ~string | ~[]byte](ctx context.Context, s Source[T], w io.Writer, end string) error {
+	mustCtx("RunToWriter", ctx)
 	if w == nil {
-		panic("source: RunToWriter called with nil w")
+		panic("source: RunToWriter called with nil w; pass the writer to write to")
 	}
 	var (
 		buf  []byte

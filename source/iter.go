@@ -39,6 +39,7 @@ import (
 // [iter.Seq]) gives a single-use iterator: a second loop continues with
 // whatever the input has left.
 func (s Source[T]) All(ctx context.Context) iter.Seq2[T, error] {
+	mustCtx("All", ctx)
 	return func(yield func(T, error) bool) {
 		var (
 			r        ramp

@@ -36,8 +36,9 @@ func (s Source[T]) runWant(ctx context.Context, want int, emit func([]T) int) er
 // As with every Run method, a panic in f or in any function of the
 // pipeline stops the run and is raised again on the calling goroutine, as a
 // [*scope.PanicError] carrying the original value and stack, once every
-// stage has ended.
+// stage has ended. Every Run method, and All, panics if ctx is nil.
 func (s Source[T]) RunForEach(ctx context.Context, f func(T) error) error {
+	mustCtx("RunForEach", ctx)
 	mustFunc("RunForEach", "f", f == nil)
 	var ferr error
 	err := s.runIn(ctx, func(batch []T) int {
@@ -57,6 +58,7 @@ func (s Source[T]) RunForEach(ctx context.Context, f func(T) error) error {
 // RunToSlice runs the pipeline and returns its values. On failure it returns
 // the values received before the failure and the error.
 func (s Source[T]) RunToSlice(ctx context.Context) ([]T, error) {
+	mustCtx("RunToSlice", ctx)
 	var out []T
 	err := s.runIn(ctx, func(batch []T) int {
 		out = append(out, batch...)
@@ -68,6 +70,7 @@ func (s Source[T]) RunToSlice(ctx context.Context) ([]T, error) {
 // RunDrain runs the pipeline for its effects and discards its values. It
 // returns the pipeline's error, if any.
 func (s Source[T]) RunDrain(ctx context.Context) error {
+	mustCtx("RunDrain", ctx)
 	return s.runIn(ctx, func([]T) int { return unbounded })
 }
 
@@ -76,6 +79,7 @@ func (s Source[T]) RunDrain(ctx context.Context) error {
 // value v, in order. On failure it returns the accumulator so far and the
 // error.
 func RunFold[T, A any](ctx context.Context, s Source[T], zero A, f func(A, T) A) (A, error) {
+	mustCtx("RunFold", ctx)
 	mustFunc("RunFold", "f", f == nil)
 	acc := zero
 	err := s.runIn(ctx, func(batch []T) int {
@@ -90,6 +94,7 @@ func RunFold[T, A any](ctx context.Context, s Source[T], zero A, f func(A, T) A)
 // f(r, v). It returns [ErrEmpty] if the stream has no values. On failure it
 // returns the zero T and the error.
 func (s Source[T]) RunReduce(ctx context.Context, f func(T, T) T) (T, error) {
+	mustCtx("RunReduce", ctx)
 	mustFunc("RunReduce", "f", f == nil)
 	var acc T
 	seen := false
@@ -106,6 +111,7 @@ func (s Source[T]) RunReduce(ctx context.Context, f func(T, T) T) (T, error) {
 // RunLast runs the pipeline and returns its last value, or [ErrEmpty] if
 // it has none. On failure it returns the zero T and the error.
 func (s Source[T]) RunLast(ctx context.Context) (T, error) {
+	mustCtx("RunLast", ctx)
 	var last T
 	seen := false
 	err := s.runIn(ctx, func(batch []T) int {
