@@ -184,4 +184,3 @@ func TestAsyncFailureCancelsSiblings(t *testing.T) {
 		})
 	}
 }
-
