@@ -61,8 +61,12 @@ func (s Source[T]) Buffer(n int) Source[T] {
 //
 // Async: one goroutine per source; they share a buffer of 2048 values, which
 // the downstream takes in batches. The first error of any source ends the
-// run at once: the other sources are cancelled, and values still in the
-// buffer are dropped. When the downstream stops, every source is cancelled.
+// run at once: the other sources are cancelled, values still in the buffer
+// are dropped. The run's error starts with that first failure; failures of
+// the other goroutines before they stopped, other than reports of the
+// cancellation, are attached to it, so that errors.Is and errors.As find
+// each (the rule of [scope.Supervised]). When the downstream stops, every
+// source is cancelled.
 //
 // Merge of no source is empty; Merge of one source is that source.
 func Merge[T any](sources ...Source[T]) Source[T] {

@@ -20,9 +20,12 @@ var flatMapParScope = scope.WithName("source.FlatMapPar")
 // waits while parallelism inner sources run. Values reach the downstream
 // through a shared buffer of 2048 values, in batches. The first error, of
 // src or of an inner source, ends the run at once and cancels the rest;
-// values still in the buffer are dropped. When the downstream stops,
-// everything is cancelled. A panic in f reaches the terminal as a
-// [*scope.PanicError].
+// values still in the buffer are dropped. The run's error starts with that
+// first failure; failures of the other goroutines before they stopped, other
+// than reports of the cancellation, are attached to it, so that errors.Is
+// and errors.As find each (the rule of [scope.Supervised]). When the
+// downstream stops, everything is cancelled. A panic in f reaches the
+// terminal as a [*scope.PanicError].
 //
 // FlatMapPar panics if parallelism is not positive or f is nil.
 func FlatMapPar[T, U any](src Source[T], parallelism int, f func(T) Source[U]) Source[U] {

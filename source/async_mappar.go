@@ -26,9 +26,12 @@ var mapParScope = scope.WithName("source.MapPar")
 // f receives the stage's context, cancelled when the run ends or fails. The
 // first error from f (or from src) ends the run at once: the other calls'
 // context is cancelled, results not yet passed on are dropped, and the run
-// returns that error once every goroutine has ended. A panic in f reaches
-// the terminal as a [*scope.PanicError]. The upstream never makes more
-// values than the downstream can still use.
+// returns once every goroutine has ended; the run's error starts with that
+// first failure. Failures of the other goroutines before they stopped, other
+// than reports of the cancellation, are attached to it, so that errors.Is
+// and errors.As find each (the rule of [scope.Supervised]). A panic in f
+// reaches the terminal as a [*scope.PanicError]. The upstream never makes
+// more values than the downstream can still use.
 //
 // MapPar panics if parallelism is not positive or f is nil.
 func MapPar[T, U any](src Source[T], parallelism int, f func(ctx context.Context, v T) (U, error)) Source[U] {

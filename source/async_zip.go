@@ -35,7 +35,12 @@ func Zip[A, B any](a Source[A], b Source[B]) Source[Pair[A, B]] {
 // Async: each source runs in a goroutine of its own and runs ahead by up to
 // 2048 values, which cross to the downstream in batches; f runs on the
 // goroutine of the run. The first error of either source ends the run at
-// once, and the other source is cancelled. ZipWith panics if f is nil.
+// once, and the other source is cancelled; the run's error starts with that
+// first failure. Failures of the other goroutines before they stopped, other
+// than reports of the cancellation, are attached to it, so that errors.Is
+// and errors.As find each (the rule of [scope.Supervised]).
+//
+// ZipWith panics if f is nil.
 func ZipWith[A, B, C any](a Source[A], b Source[B], f func(A, B) C) Source[C] {
 	mustFunc("ZipWith", "f", f == nil)
 	upA, upB := a.runner(), b.runner()
@@ -131,8 +136,11 @@ func ZipAll[A, B any](a Source[A], b Source[B], padA A, padB B) Source[Pair[A, B
 //
 // Async: each source runs in a goroutine of its own and runs ahead by up to
 // 2048 values, which cross to the downstream in batches. The first error of
-// any source ends the run at once and cancels the others. Interleave of no
-// source is empty.
+// any source ends the run at once and cancels the others; the run's error
+// starts with that first failure. Failures of the other goroutines before
+// they stopped, other than reports of the cancellation, are attached to it,
+// so that errors.Is and errors.As find each (the rule of
+// [scope.Supervised]). Interleave of no source is empty.
 //
 // Interleave panics if segment is not positive.
 func Interleave[T any](segment int, sources ...Source[T]) Source[T] {
