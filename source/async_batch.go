@@ -20,6 +20,15 @@ var (
 // full, src waits. With a downstream that keeps up, each slice holds what
 // src emitted at once. Each slice is new, so it may be kept.
 //
+// A value joins the slice waiting if it reaches the stage before the
+// downstream takes that slice: when src passes it on (for [FromFunc], when
+// its emit call returns). So if the downstream is busy with [1] while a
+// producer emits 2 to 6, the downstream then gets [2 3 4 5 6]. As with
+// [Source.Conflate], a value received from a channel counts once the
+// goroutine that runs src has passed it on, not when its Send returned
+// (Ox's batch counts it then): a value sent just before the downstream
+// becomes ready may start the next slice.
+//
 // Async: one goroutine runs src; at most size values wait. When src ends,
 // the values waiting are passed on. An error from src ends the run at once
 // (the values waiting are dropped). The upstream is not told how many

@@ -21,6 +21,18 @@ var (
 // passes on running totals of what accumulated, and a combine that returns
 // v keeps only the latest value.
 //
+// A value is combined into the one waiting if it reaches the stage before
+// the downstream takes that one. It reaches the stage when s passes it on:
+// for [FromFunc], when its emit call returns. So if the downstream is busy
+// with 1 while a producer emits 2, 3, ..., 10, the downstream then gets 54.
+// This differs from Ox's conflate when s receives from a channel: there,
+// a value counts once its send has returned; here, once the goroutine that
+// runs s has passed it on. With [FromChannel] over a rendezvous channel, a
+// Send that returns just before the downstream becomes ready has handed 10
+// to that goroutine, which may pass it on only after the downstream has
+// taken 44: the downstream then gets 1, 44, 10 instead of 1, 54. Either way
+// no value is lost, and values are combined in order.
+//
 // Async: one goroutine runs s and calls combine; it never waits for the
 // downstream, so s runs at its own pace and at most one value waits. When
 // s ends, the value waiting is passed on. An error from s ends the run at

@@ -3,6 +3,7 @@ package source_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -334,5 +335,77 @@ func TestAlsoToScopeEnded(t *testing.T) {
 	}
 	if err := chanEnd(c); !errors.Is(err, channel.ErrFailed) || !errors.Is(err, scope.ErrScopeEnded) {
 		t.Fatalf("c ended with %v, want a failure with scope.ErrScopeEnded", err)
+	}
+}
+
+// TestConflateBatchBusyDownstream is Ox's test of conflate and batch with
+// a busy downstream: the values that reach the stage while the downstream
+// is busy with the first one are combined into the next one. A value
+// reaches the stage when the producer's emit returns. (With a rendezvous
+// channel as the source, a value whose Send returned may still be on its
+// way to the stage, and then starts the next group; see the docs.)
+func TestConflateBatchBusyDownstream(t *testing.T) {
+	// producer emits 1, waits until the downstream is busy with it, emits
+	// the rest, and then lets the downstream go on.
+	producer := func(last int, busy, release chan struct{}) source.Source[int] {
+		return source.FromFunc(func(ctx context.Context, emit func(int) error) error {
+			defer close(release)
+			if err := emit(1); err != nil {
+				return err
+			}
+			<-busy
+			for v := 2; v <= last; v++ {
+				if err := emit(v); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	// hold makes the downstream busy with its first value until release.
+	hold := func(busy, release chan struct{}) func() {
+		first := true
+		return func() {
+			if first {
+				first = false
+				close(busy)
+				<-release
+			}
+		}
+	}
+	for range 50 {
+		busy, release := make(chan struct{}), make(chan struct{})
+		wait := hold(busy, release)
+		got := asyncMust(t, producer(10, busy, release).Conflate(func(acc, v int) int { return acc + v }).
+			Tap(func(int) { wait() }))
+		asyncEqual(t, got, []int{1, 54})
+
+		busy, release = make(chan struct{}), make(chan struct{})
+		wait = hold(busy, release)
+		groups := asyncMust(t, source.Batch(producer(6, busy, release), 10).Tap(func([]int) { wait() }))
+		if len(groups) != 2 || !slices.Equal(groups[0], []int{1}) || !slices.Equal(groups[1], []int{2, 3, 4, 5, 6}) {
+			t.Fatalf("Batch: got %v, want [[1] [2 3 4 5 6]]", groups)
+		}
+	}
+
+	// From a rendezvous channel: every value, combined in order, whichever
+	// group the last one joins.
+	for range 50 {
+		up := channel.New[int](0)
+		busy, release := make(chan struct{}), make(chan struct{})
+		go func() {
+			defer close(release)
+			_ = up.Send(context.Background(), 1)
+			<-busy
+			for v := 2; v <= 10; v++ {
+				_ = up.Send(context.Background(), v)
+			}
+			_ = up.Close()
+		}()
+		wait := hold(busy, release)
+		got := asyncMust(t, source.FromChannel(up).Conflate(func(acc, v int) int { return acc + v }).Tap(func(int) { wait() }))
+		if len(got) < 2 || got[0] != 1 || asyncSum(got) != 55 {
+			t.Fatalf("Conflate from a channel: got %v, want 1 and then 2 to 10 combined into one or two values", got)
+		}
 	}
 }
