@@ -2,10 +2,10 @@ package source
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	"github.com/corral-go/corral/scope"
+	"github.com/corral-go/corral/source/internal/handoff"
 )
 
 var (
@@ -69,52 +69,44 @@ func groupWithin[T any](src Source[T], size int, window time.Duration, name scop
 			return nil
 		}
 		return runStage(ctx, name, func(st *stage) error {
-			g := &grouper[T]{size: size, recv: make(chan struct{}, 1), send: make(chan struct{}, 1)}
-			st.goProducer(func(ctx context.Context) error { return g.feed(ctx, up) })
-			return g.drain(st.consumerCtx(), window, emit)
+			slot := handoff.NewSlot[[]T]()
+			defer slot.Stop()
+			st.goProducer(func(ctx context.Context) error { return fillGroups(ctx, slot, up, size) })
+			var one [1][]T
+			for {
+				g, ok, err := slot.Next(st.consumerCtx(), window)
+				if err != nil || !ok {
+					return err
+				}
+				one[0] = g
+				want := emit(one[:]) // one group at a time keeps to any bound
+				one[0] = nil
+				if stop(want) {
+					return nil
+				}
+			}
 		})
 	}}
 }
 
-// A grouper holds the group that the producer fills and the consumer takes.
-type grouper[T any] struct {
-	mu      sync.Mutex
-	cur     []T       // the group being filled
-	at      time.Time // when its first value arrived
-	size    int
-	ended   bool
-	waiting bool // the consumer waits on recv
-	blocked bool // the producer waits on send
-	recv    chan struct{}
-	send    chan struct{}
-}
-
-func (g *grouper[T]) feed(ctx context.Context, up runFunc[T]) error {
+// fillGroups runs up and appends its values to the group in slot, which
+// is full at size values: then it waits for the consumer to take it.
+func fillGroups[T any](ctx context.Context, slot *handoff.Slot[[]T], up runFunc[T], size int) error {
 	done := ctx.Done()
 	err := up(ctx, unbounded, func(batch []T) int {
-		g.mu.Lock()
 		for len(batch) > 0 {
-			if len(g.cur) == g.size {
-				g.blocked = true
-				g.mu.Unlock()
-				select {
-				case <-g.send:
-				case <-done:
-					return 0
-				}
-				g.mu.Lock()
-				continue
+			g, has, at := slot.Claim()
+			if !has {
+				g, at = make([]T, 0, min(size, maxBatch)), time.Now()
 			}
-			if g.cur == nil {
-				g.cur = make([]T, 0, min(g.size, maxBatch))
-				g.at = time.Now()
-			}
-			k := min(g.size-len(g.cur), len(batch))
-			g.cur = append(g.cur, batch[:k]...)
+			k := min(size-len(g), len(batch))
+			g = append(g, batch[:k]...)
 			batch = batch[k:]
-			g.wakeLocked()
+			slot.Put(g, at, len(g) == size)
+			if len(batch) > 0 && !slot.WaitTaken(done) {
+				return 0
+			}
 		}
-		g.mu.Unlock()
 		return unbounded
 	})
 	if err == nil {
@@ -123,69 +115,6 @@ func (g *grouper[T]) feed(ctx context.Context, up runFunc[T]) error {
 	if err != nil {
 		return err // fails the scope, which cancels the consumer
 	}
-	g.mu.Lock()
-	g.ended = true
-	g.wakeLocked()
-	g.mu.Unlock()
+	slot.End()
 	return nil
-}
-
-func (g *grouper[T]) wakeLocked() {
-	if g.waiting {
-		g.waiting = false
-		select {
-		case g.recv <- struct{}{}:
-		default:
-		}
-	}
-}
-
-// drain passes the groups to emit: a group is taken when it is full, when
-// the upstream has ended, or when window (0 for at once) has passed since
-// its first value arrived.
-func (g *grouper[T]) drain(ctx context.Context, window time.Duration, emit func([][]T) int) error {
-	var timer *time.Timer
-	defer func() {
-		if timer != nil {
-			timer.Stop()
-		}
-	}()
-	var one [1][]T
-	for {
-		var wait time.Duration
-		g.mu.Lock()
-		grp, ended := g.cur, g.ended
-		if len(grp) > 0 && len(grp) < g.size && !ended {
-			wait = window - time.Since(g.at)
-		}
-		if len(grp) > 0 && wait <= 0 {
-			g.cur = nil
-			if g.blocked {
-				g.blocked = false
-				select {
-				case g.send <- struct{}{}:
-				default:
-				}
-			}
-		} else {
-			grp = nil
-			g.waiting = !ended
-		}
-		g.mu.Unlock()
-		switch {
-		case grp != nil:
-			one[0] = grp
-			want := emit(one[:]) // one group at a time keeps to any bound
-			one[0] = nil
-			if stop(want) {
-				return nil
-			}
-			continue
-		case ended:
-			return nil
-		}
-		if err := sleepUntil(ctx, g.recv, &timer, wait); err != nil {
-			return err
-		}
-	}
 }

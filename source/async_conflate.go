@@ -2,10 +2,10 @@ package source
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	"github.com/corral-go/corral/scope"
+	"github.com/corral-go/corral/source/internal/handoff"
 )
 
 var (
@@ -49,21 +49,15 @@ func (s Source[T]) Conflate(combine func(acc, v T) T) Source[T] {
 		if stop(want) {
 			return nil
 		}
-		return runStage(ctx, conflateScope, func(st *stage) error {
-			c := newConflator[T]()
-			st.goProducer(func(ctx context.Context) error {
-				return c.feed(ctx, up, func(acc T, has bool, batch []T) T {
-					if !has {
-						acc, batch = batch[0], batch[1:]
-					}
-					for _, v := range batch {
-						acc = combine(acc, v)
-					}
-					return acc
-				})
-			})
-			return c.drain(st.consumerCtx(), 0, emit)
-		})
+		return conflate(ctx, up, 0, conflateScope, func(acc T, has bool, batch []T) T {
+			if !has {
+				acc, batch = batch[0], batch[1:]
+			}
+			for _, v := range batch {
+				acc = combine(acc, v)
+			}
+			return acc
+		}, emit)
 	}}
 }
 
@@ -86,138 +80,56 @@ func (s Source[T]) Debounce(d time.Duration) Source[T] {
 		if stop(want) {
 			return nil
 		}
-		return runStage(ctx, debounceScope, func(st *stage) error {
-			c := newConflator[T]()
-			st.goProducer(func(ctx context.Context) error {
-				return c.feed(ctx, up, func(_ T, _ bool, batch []T) T { return batch[len(batch)-1] })
-			})
-			return c.drain(st.consumerCtx(), d, emit)
-		})
+		return conflate(ctx, up, d, debounceScope, func(_ T, _ bool, batch []T) T {
+			return batch[len(batch)-1]
+		}, emit)
 	}}
 }
 
-// A conflator holds the one value that waits between the producer and the
-// consumer of Conflate and Debounce.
-type conflator[T any] struct {
-	mu      sync.Mutex
-	v       T
-	has     bool
-	at      time.Time // when v arrived
-	ended   bool      // the upstream has ended
-	waiting bool      // the consumer waits on recv
-	recv    chan struct{}
-}
-
-func newConflator[T any]() *conflator[T] { return &conflator[T]{recv: make(chan struct{}, 1)} }
-
-// feed runs up and merges each batch into the conflator with merge, which
-// gets the value waiting (if has) and returns the new one. merge runs
-// outside the lock: it may be a user function, which may panic.
-func (c *conflator[T]) feed(ctx context.Context, up runFunc[T], merge func(acc T, has bool, batch []T) T) error {
-	done := ctx.Done()
-	err := up(ctx, unbounded, func(batch []T) int {
-		var zero T
-		c.mu.Lock()
-		acc, has := c.v, c.has
-		c.v, c.has = zero, false // taken back while merging
-		c.mu.Unlock()
-		acc = merge(acc, has, batch)
-		c.mu.Lock()
-		c.v, c.has, c.at = acc, true, time.Now()
-		c.wakeLocked()
-		c.mu.Unlock()
-		select {
-		case <-done:
-			return 0
-		default:
-			return unbounded
-		}
-	})
-	if err == nil {
-		err = ctx.Err() // stopped early by a cancellation: not the end of the stream
-	}
-	if err != nil {
-		return err // fails the scope, which cancels the consumer
-	}
-	c.mu.Lock()
-	c.ended = true
-	c.wakeLocked()
-	c.mu.Unlock()
-	return nil
-}
-
-func (c *conflator[T]) wakeLocked() {
-	if c.waiting {
-		c.waiting = false
-		select {
-		case c.recv <- struct{}{}:
-		default:
-		}
-	}
-}
-
-// drain passes the conflator's values to emit, each once it has waited quiet
-// for quiet (0 for at once), until the upstream ends, ctx is done, or emit
-// asks for no more.
-func (c *conflator[T]) drain(ctx context.Context, quiet time.Duration, emit func([]T) int) error {
-	var timer *time.Timer
-	defer func() {
-		if timer != nil {
-			timer.Stop()
-		}
-	}()
-	var one [1]T
-	for {
-		var zero T
-		var wait time.Duration
-		ready := false
-		c.mu.Lock()
-		if c.has {
-			wait = quiet - time.Since(c.at)
-			if ready = wait <= 0 || c.ended; ready {
-				one[0], c.v, c.has = c.v, zero, false
+// conflate is the run of Conflate and Debounce: one goroutine runs up and
+// merges each batch into the value in a slot with merge, which gets the
+// value waiting (if has) and returns the new one; the consumer passes the
+// value on once it has waited quiet for quiet (0 for at once). merge runs
+// outside the slot's lock: it may be a user function, which may panic.
+func conflate[T any](ctx context.Context, up runFunc[T], quiet time.Duration, name scope.Option,
+	merge func(acc T, has bool, batch []T) T, emit func([]T) int) error {
+	return runStage(ctx, name, func(st *stage) error {
+		slot := handoff.NewSlot[T]()
+		defer slot.Stop()
+		st.goProducer(func(ctx context.Context) error {
+			done := ctx.Done()
+			err := up(ctx, unbounded, func(batch []T) int {
+				acc, has, _ := slot.Claim()
+				slot.Put(merge(acc, has, batch), time.Now(), false)
+				select {
+				case <-done:
+					return 0
+				default:
+					return unbounded
+				}
+			})
+			if err == nil {
+				err = ctx.Err() // stopped early by a cancellation: not the end of the stream
 			}
-		}
-		ended := c.ended
-		if !ready && !ended {
-			c.waiting = true
-		}
-		c.mu.Unlock()
-		switch {
-		case ready:
+			if err != nil {
+				return err // fails the scope, which cancels the consumer
+			}
+			slot.End()
+			return nil
+		})
+		var one [1]T
+		for {
+			v, ok, err := slot.Next(st.consumerCtx(), quiet)
+			if err != nil || !ok {
+				return err
+			}
+			one[0] = v
 			want := emit(one[:]) // one value at a time keeps to any bound
+			var zero T
 			one[0] = zero
 			if stop(want) {
 				return nil
 			}
-			continue
-		case ended:
-			return nil
 		}
-		if err := sleepUntil(ctx, c.recv, &timer, wait); err != nil {
-			return err
-		}
-	}
-}
-
-// sleepUntil waits until wake is signalled, wait has passed (if it is
-// positive; otherwise there is no time limit) or ctx is done, in which case
-// it returns ctx.Err(). It reuses *timer across calls.
-func sleepUntil(ctx context.Context, wake <-chan struct{}, timer **time.Timer, wait time.Duration) error {
-	var fire <-chan time.Time
-	if wait > 0 {
-		if *timer == nil {
-			*timer = time.NewTimer(wait)
-		} else {
-			(*timer).Reset(wait)
-		}
-		fire = (*timer).C
-	}
-	select {
-	case <-wake:
-	case <-fire:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	return nil
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/corral-go/corral/scope"
+	"github.com/corral-go/corral/source/internal/handoff"
 )
 
 var (
@@ -185,10 +186,10 @@ func Interleave[T any](segment int, sources ...Source[T]) Source[T] {
 	}}
 }
 
-// A lane is the consumer's end of a one-producer pipe, for stages that
+// A lane is the consumer's end of a one-producer queue, for stages that
 // read several upstreams in step: it holds the batch being read.
 type lane[T any] struct {
-	p     *pipe[T]
+	q     *handoff.Queue[T]
 	buf   []T
 	lo    int
 	ended bool
@@ -196,9 +197,9 @@ type lane[T any] struct {
 
 // startLane starts a producer of st that runs up into a new lane.
 func startLane[T any](st *stage, up runFunc[T], want int) *lane[T] {
-	l := &lane[T]{p: newPipe[T](hopLimit, 1, want)}
-	st.onLeave(l.p.stop)
-	st.goProducer(func(ctx context.Context) error { return l.p.feed(ctx, up, want, false) })
+	l := &lane[T]{q: newQueue[T](hopLimit, 1, want)}
+	st.onLeave(l.q.Stop)
+	st.goProducer(func(ctx context.Context) error { return feed(ctx, l.q, up, want, false) })
 	return l
 }
 
@@ -210,7 +211,7 @@ func (l *lane[T]) fill(ctx context.Context) error {
 			return err
 		}
 		select {
-		case <-l.p.recv:
+		case <-l.q.Ready():
 		case <-ctx.Done():
 			return ctx.Err()
 		}
@@ -222,14 +223,14 @@ func (l *lane[T]) fill(ctx context.Context) error {
 func (l *lane[T]) ready() bool { return l.ended || l.lo < len(l.buf) }
 
 // poll takes the next batch if the lane has run out and one is there,
-// without waiting; if none is, the pipe signals l.p.recv when one comes.
+// without waiting; if none is, the queue signals Ready when one comes.
 func (l *lane[T]) poll() error {
 	if l.ready() {
 		return nil
 	}
-	b, lo, err := l.p.poll(l.buf)
+	b, lo, err := l.q.Poll(l.buf)
 	l.buf, l.lo = b, lo
-	if err == errDrained {
+	if err == handoff.ErrDrained {
 		l.ended, err = true, nil
 	}
 	return err
@@ -249,8 +250,8 @@ func fill2[A, B any](ctx context.Context, a *lane[A], b *lane[B], both bool) err
 			return nil
 		}
 		select {
-		case <-a.p.recv:
-		case <-b.p.recv:
+		case <-a.q.Ready():
+		case <-b.q.Ready():
 		case <-ctx.Done():
 			return ctx.Err()
 		}
@@ -264,6 +265,6 @@ func (l *lane[T]) values() []T { return l.buf[l.lo:] }
 func (l *lane[T]) consumed(k, want int) {
 	if !l.ended {
 		l.lo += k
-		l.p.delivered(k, want)
+		l.q.Delivered(k, want)
 	}
 }

@@ -13,27 +13,27 @@ import (
 	"github.com/corral-go/corral/source"
 )
 
-type asyncPairIS = source.Pair[int, string]
+type pairIS = source.Pair[int, string]
 
 func TestZip(t *testing.T) {
-	asyncEqual(t, asyncMust(t, source.Zip(source.Of(1, 2, 3), source.Of("a", "b"))),
-		[]asyncPairIS{{1, "a"}, {2, "b"}})
-	asyncEqual(t, asyncMust(t, source.Zip(source.Of(1), source.Empty[string]())), nil)
-	asyncEqual(t, asyncMust(t, source.ZipAll(source.Of(1, 2, 3), source.Of("a"), -1, "-")),
-		[]asyncPairIS{{1, "a"}, {2, "-"}, {3, "-"}})
-	asyncEqual(t, asyncMust(t, source.ZipAll(source.Of(1), source.Of("a", "b"), -1, "-")),
-		[]asyncPairIS{{1, "a"}, {-1, "b"}})
-	asyncEqual(t, asyncMust(t, source.ZipAll(source.Empty[int](), source.Empty[string](), -1, "-")), nil)
+	equal(t, collect(t, source.Zip(source.Of(1, 2, 3), source.Of("a", "b"))),
+		[]pairIS{{1, "a"}, {2, "b"}})
+	equal(t, collect(t, source.Zip(source.Of(1), source.Empty[string]())), nil)
+	equal(t, collect(t, source.ZipAll(source.Of(1, 2, 3), source.Of("a"), -1, "-")),
+		[]pairIS{{1, "a"}, {2, "-"}, {3, "-"}})
+	equal(t, collect(t, source.ZipAll(source.Of(1), source.Of("a", "b"), -1, "-")),
+		[]pairIS{{1, "a"}, {-1, "b"}})
+	equal(t, collect(t, source.ZipAll(source.Empty[int](), source.Empty[string](), -1, "-")), nil)
 
 	// Long streams in batches of different sizes on each side.
-	in := asyncInts(5000)
+	in := ints(5000)
 	sum := func(a, b int) int { return a + b }
 	want := make([]int, 3000)
 	for i := range want {
 		want[i] = 2 * i
 	}
-	asyncEqual(t, asyncMust(t, source.ZipWith(source.FromSlice(in), asyncOneByOne(in[:3000]...), sum)), want)
-	got := asyncMust(t, source.ZipAll(asyncOneByOne(in[:3000]...), source.FromSlice(in), -1, -1))
+	equal(t, collect(t, source.ZipWith(source.FromSlice(in), oneByOne(in[:3000]...), sum)), want)
+	got := collect(t, source.ZipAll(oneByOne(in[:3000]...), source.FromSlice(in), -1, -1))
 	if len(got) != 5000 || got[2999] != (source.Pair[int, int]{2999, 2999}) || got[3000] != (source.Pair[int, int]{-1, 3000}) {
 		t.Errorf("ZipAll: %d pairs, got[2999:3001] = %v", len(got), got[2999:3001])
 	}
@@ -42,30 +42,30 @@ func TestZip(t *testing.T) {
 // TestZipEndsWithShorter: Zip ends as soon as one side ends, cancelling
 // the other even if it never ends.
 func TestZipEndsWithShorter(t *testing.T) {
-	got := asyncMust(t, source.Zip(source.Of(1), source.Concat(source.Of("x"), asyncForever[string]())))
-	asyncEqual(t, got, []asyncPairIS{{1, "x"}})
-	asyncEqual(t, asyncMust(t, source.Zip(asyncForever[int](), source.Empty[string]())), nil)
-	got2 := asyncMust(t, source.Zip(source.Repeat(7), source.Of("x", "y")))
-	asyncEqual(t, got2, []source.Pair[int, string]{{7, "x"}, {7, "y"}})
+	got := collect(t, source.Zip(source.Of(1), source.Concat(source.Of("x"), waitForever[string]())))
+	equal(t, got, []pairIS{{1, "x"}})
+	equal(t, collect(t, source.Zip(waitForever[int](), source.Empty[string]())), nil)
+	got2 := collect(t, source.Zip(source.Repeat(7), source.Of("x", "y")))
+	equal(t, got2, []source.Pair[int, string]{{7, "x"}, {7, "y"}})
 }
 
 func TestInterleave(t *testing.T) {
-	got := asyncMust(t, source.Interleave(2, source.Of(1, 2, 3, 4, 5), source.Of(10, 20), asyncOneByOne(100, 200, 300)))
-	asyncEqual(t, got, []int{1, 2, 10, 20, 100, 200, 3, 4, 300, 5})
-	asyncEqual(t, asyncMust(t, source.Interleave(1, source.Of(1, 2, 3), source.Of(4))), []int{1, 4, 2, 3})
-	asyncEqual(t, asyncMust(t, source.Interleave[int](3)), nil)
-	in := asyncInts(3000)
-	got = asyncMust(t, source.Interleave(1000, source.FromSlice(in), source.Empty[int]()))
-	asyncEqual(t, got, in)
+	got := collect(t, source.Interleave(2, source.Of(1, 2, 3, 4, 5), source.Of(10, 20), oneByOne(100, 200, 300)))
+	equal(t, got, []int{1, 2, 10, 20, 100, 200, 3, 4, 300, 5})
+	equal(t, collect(t, source.Interleave(1, source.Of(1, 2, 3), source.Of(4))), []int{1, 4, 2, 3})
+	equal(t, collect(t, source.Interleave[int](3)), nil)
+	in := ints(3000)
+	got = collect(t, source.Interleave(1000, source.FromSlice(in), source.Empty[int]()))
+	equal(t, got, in)
 }
 
 // TestConflate checks, with a downstream that waits, that values arriving
 // meanwhile are combined, and that every value passes when nothing waits.
 func TestConflate(t *testing.T) {
-	sum := func(a, v int) int { return a + v }
-	asyncEqual(t, asyncMust(t, source.Of(1, 2, 3).Conflate(sum)), []int{6}) // one batch: combined at once
-	got := asyncMust(t, asyncOneByOne(1, 2, 3).Buffer(1).Conflate(sum))
-	if total := asyncSum(got); total != 6 {
+	plus := func(a, v int) int { return a + v }
+	equal(t, collect(t, source.Of(1, 2, 3).Conflate(plus)), []int{6}) // one batch: combined at once
+	got := collect(t, oneByOne(1, 2, 3).Buffer(1).Conflate(plus))
+	if total := sum(got); total != 6 {
 		t.Errorf("Conflate: %v sums to %d, want 6", got, total)
 	}
 	synctest.Test(t, func(t *testing.T) {
@@ -82,7 +82,7 @@ func TestConflate(t *testing.T) {
 		var got []int
 		done := make(chan error)
 		go func() {
-			done <- src.Conflate(sum).RunForEach(t.Context(), func(v int) error {
+			done <- src.Conflate(plus).RunForEach(t.Context(), func(v int) error {
 				got = append(got, v)
 				if v == 1 {
 					<-hold // the downstream is busy while 2, 3, 4 arrive
@@ -104,29 +104,20 @@ func TestConflate(t *testing.T) {
 		if err := <-done; err != nil {
 			t.Fatal(err)
 		}
-		asyncEqual(t, got, []int{1, 9, 5})
+		equal(t, got, []int{1, 9, 5})
 	})
-}
-
-// asyncSum adds up vs.
-func asyncSum(vs []int) int {
-	s := 0
-	for _, v := range vs {
-		s += v
-	}
-	return s
 }
 
 // TestBatch checks that values arriving while the downstream is busy are
 // batched, up to the size, and that the source waits when a batch is full.
 func TestBatch(t *testing.T) {
-	asyncEqual(t, asyncFlat(asyncMust(t, source.Batch(source.FromSlice(asyncInts(1000)), 7))), asyncInts(1000))
+	equal(t, flatten(collect(t, source.Batch(source.FromSlice(ints(1000)), 7))), ints(1000))
 	synctest.Test(t, func(t *testing.T) {
 		hold := make(chan struct{})
 		var got [][]int
 		done := make(chan error)
 		go func() {
-			done <- source.Batch(asyncOneByOne(asyncInts(8)...), 3).RunForEach(t.Context(), func(g []int) error {
+			done <- source.Batch(oneByOne(ints(8)...), 3).RunForEach(t.Context(), func(g []int) error {
 				got = append(got, g)
 				if len(got) == 1 {
 					<-hold // busy: the source fills one batch, then waits
@@ -145,66 +136,41 @@ func TestBatch(t *testing.T) {
 		if !(len(got) >= 3 && len(got[1]) == 3) {
 			t.Errorf("got %v: want a full second batch", got)
 		}
-		asyncEqual(t, asyncFlat(got), asyncInts(8))
+		equal(t, flatten(got), ints(8))
 	})
-}
-
-func asyncFlat(groups [][]int) []int {
-	var out []int
-	for _, g := range groups {
-		out = append(out, g...)
-	}
-	return out
 }
 
 func TestAlsoTo(t *testing.T) {
 	c := channel.New[int](channel.Unlimited)
-	asyncEqual(t, asyncMust(t, source.FromSlice(asyncInts(3000)).AlsoTo(c)), asyncInts(3000))
-	asyncEqual(t, asyncDrainChan(t, c, nil), asyncInts(3000))
+	equal(t, collect(t, source.FromSlice(ints(3000)).AlsoTo(c)), ints(3000))
+	equal(t, drainChan(t, c, nil), ints(3000))
 
 	// The downstream stops: c is closed after the values it got too.
 	c = channel.New[int](channel.Unlimited)
-	asyncEqual(t, asyncMust(t, source.Repeat(1).AlsoTo(c).Take(3)), []int{1, 1, 1})
-	asyncEqual(t, asyncDrainChan(t, c, nil), []int{1, 1, 1})
+	equal(t, collect(t, source.Repeat(1).AlsoTo(c).Take(3)), []int{1, 1, 1})
+	equal(t, drainChan(t, c, nil), []int{1, 1, 1})
 
 	// The run fails: so does c.
 	c = channel.New[int](channel.Unlimited)
-	if _, err := asyncRun(asyncFailing(1, 2).AlsoTo(c)); !errors.Is(err, errAsync) {
+	if _, err := run(failingOneByOne(1, 2).AlsoTo(c)); !errors.Is(err, errBoom) {
 		t.Errorf("err = %v", err)
 	}
-	asyncEqual(t, asyncDrainChan(t, c, errAsync), []int{})
+	equal(t, drainChan(t, c, errBoom), []int{})
 
 	// c's reader closes it: the run fails.
 	c = channel.New[int](1)
 	_ = c.Close()
-	if _, err := asyncRun(source.Of(1).AlsoTo(c)); !errors.Is(err, channel.ErrClosed) {
+	if _, err := run(source.Of(1).AlsoTo(c)); !errors.Is(err, channel.ErrClosed) {
 		t.Errorf("err = %v, want channel.ErrClosed", err)
 	}
 
 	// A panic fails c (dropping its values, as Fail does), then goes on.
 	c = channel.New[int](channel.Unlimited)
-	asyncPanic(t, func() {
-		_, _ = asyncRun(source.Map(source.Of(1).AlsoTo(c), func(int) int { panic("boom") }))
+	panicError(t, func() {
+		_, _ = run(source.Map(source.Of(1).AlsoTo(c), func(int) int { panic("boom") }))
 	})
 	if _, err := c.Receive(context.Background()); !errors.Is(err, channel.ErrFailed) {
 		t.Errorf("after the panic: err = %v, want channel.ErrFailed", err)
-	}
-}
-
-// drainChan receives c's values until it ends, with the error wantErr (nil
-// for closed).
-func asyncDrainChan(t *testing.T, c *channel.Chan[int], wantErr error) []int {
-	t.Helper()
-	out := []int{}
-	for {
-		v, err := c.Receive(context.Background())
-		if err != nil {
-			if wantErr == nil && !errors.Is(err, channel.ErrClosed) || wantErr != nil && !errors.Is(err, wantErr) {
-				t.Errorf("channel ended with %v, want %v", err, wantErr)
-			}
-			return out
-		}
-		out = append(out, v)
 	}
 }
 
@@ -231,7 +197,7 @@ func TestAlsoToCancelled(t *testing.T) {
 				c := channel.New[int](channel.Unlimited)
 				ctx, cancel := context.WithCancel(context.Background())
 				n := 0
-				err := tt.after(source.FromSlice(asyncInts(1<<14)).AlsoTo(c)).RunForEach(ctx, func(int) error {
+				err := tt.after(source.FromSlice(ints(1<<14)).AlsoTo(c)).RunForEach(ctx, func(int) error {
 					if n++; n == 3 {
 						cancel()
 					}
@@ -262,7 +228,7 @@ func TestAlsoToCancelled(t *testing.T) {
 				ctx, cancel := context.WithCancel(t.Context())
 				done := make(chan error)
 				go func() {
-					done <- tt.after(source.FromSlice(asyncInts(1 << 14)).AlsoTo(c)).RunDrain(ctx)
+					done <- tt.after(source.FromSlice(ints(1 << 14)).AlsoTo(c)).RunDrain(ctx)
 				}()
 				synctest.Wait() // the Throttle waits for an hour
 				cancel()
@@ -277,16 +243,6 @@ func TestAlsoToCancelled(t *testing.T) {
 	}
 }
 
-// chanEnd receives what is left in c and returns how c ended: nil if it
-// is still open.
-func chanEnd[T any](c *channel.Chan[T]) error {
-	for {
-		if _, ok, err := c.TryReceive(); err != nil || !ok {
-			return err
-		}
-	}
-}
-
 // TestAlsoToStopped: a downstream that stops taking values is not a
 // cancellation, also when it is an async stage whose scope ends at once:
 // c is closed.
@@ -296,7 +252,7 @@ func TestAlsoToStopped(t *testing.T) {
 		run  func(c *channel.Chan[int]) error
 	}{
 		{"BufferTake", func(c *channel.Chan[int]) error {
-			return source.FromSlice(asyncInts(5000)).AlsoTo(c).Buffer(4).Take(3).RunDrain(context.Background())
+			return source.FromSlice(ints(5000)).AlsoTo(c).Buffer(4).Take(3).RunDrain(context.Background())
 		}},
 		{"ZipShorter", func(c *channel.Chan[int]) error {
 			return source.Zip(source.Repeat(1).AlsoTo(c), source.Of(1, 2)).RunDrain(context.Background())
@@ -376,13 +332,13 @@ func TestConflateBatchBusyDownstream(t *testing.T) {
 	for range 50 {
 		busy, release := make(chan struct{}), make(chan struct{})
 		wait := hold(busy, release)
-		got := asyncMust(t, producer(10, busy, release).Conflate(func(acc, v int) int { return acc + v }).
+		got := collect(t, producer(10, busy, release).Conflate(func(acc, v int) int { return acc + v }).
 			Tap(func(int) { wait() }))
-		asyncEqual(t, got, []int{1, 54})
+		equal(t, got, []int{1, 54})
 
 		busy, release = make(chan struct{}), make(chan struct{})
 		wait = hold(busy, release)
-		groups := asyncMust(t, source.Batch(producer(6, busy, release), 10).Tap(func([]int) { wait() }))
+		groups := collect(t, source.Batch(producer(6, busy, release), 10).Tap(func([]int) { wait() }))
 		if len(groups) != 2 || !slices.Equal(groups[0], []int{1}) || !slices.Equal(groups[1], []int{2, 3, 4, 5, 6}) {
 			t.Fatalf("Batch: got %v, want [[1] [2 3 4 5 6]]", groups)
 		}
@@ -403,8 +359,8 @@ func TestConflateBatchBusyDownstream(t *testing.T) {
 			_ = up.Close()
 		}()
 		wait := hold(busy, release)
-		got := asyncMust(t, source.FromChannel(up).Conflate(func(acc, v int) int { return acc + v }).Tap(func(int) { wait() }))
-		if len(got) < 2 || got[0] != 1 || asyncSum(got) != 55 {
+		got := collect(t, source.FromChannel(up).Conflate(func(acc, v int) int { return acc + v }).Tap(func(int) { wait() }))
+		if len(got) < 2 || got[0] != 1 || sum(got) != 55 {
 			t.Fatalf("Conflate from a channel: got %v, want 1 and then 2 to 10 combined into one or two values", got)
 		}
 	}

@@ -43,17 +43,17 @@ func FromChannel[T any](c *channel.Chan[T]) Source[T] {
 	}}
 }
 
-// FromChan returns a Source of the values received from the Go channel c,
+// FromGoChan returns a Source of the values received from the Go channel c,
 // which ends when c is closed. A receive that waits ends when the run's
 // context is cancelled, and the run then fails with the context's error.
 // Values are received one at a time, as the downstream asks for them (see
 // [FromChannel]).
 //
-// FromChan panics if c is nil: a receive from a nil channel would wait
+// FromGoChan panics if c is nil: a receive from a nil channel would wait
 // forever.
-func FromChan[T any](c <-chan T) Source[T] {
+func FromGoChan[T any](c <-chan T) Source[T] {
 	if c == nil {
-		panic("source: FromChan called with nil c; a receive from a nil channel waits forever: pass a channel made by make")
+		panic("source: FromGoChan called with nil c; a receive from a nil channel waits forever: pass a channel made by make")
 	}
 	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
 		done := ctx.Done()

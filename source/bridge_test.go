@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"runtime"
+	"sync/atomic"
 	"testing"
 
 	"github.com/corral-go/corral/channel"
@@ -62,10 +63,10 @@ func TestCancelWhileReceiving(t *testing.T) {
 			_ = c.Send(context.Background(), 1)
 			return source.FromChannel(c), func() {}
 		},
-		"FromChan": func() (source.Source[int], func()) {
+		"FromGoChan": func() (source.Source[int], func()) {
 			c := make(chan int, 1)
 			c <- 1
-			return source.FromChan(c), func() { close(c) }
+			return source.FromGoChan(c), func() { close(c) }
 		},
 	}
 	for name, build := range tests {
@@ -95,18 +96,18 @@ func TestFromChan(t *testing.T) {
 	for i := range 5 {
 		c <- i
 	}
-	equal(t, collect(t, source.FromChan(c).Take(2)), []int{0, 1})
+	equal(t, collect(t, source.FromGoChan(c).Take(2)), []int{0, 1})
 	if len(c) != 3 {
 		t.Errorf("Take(2) left %d values in the channel, want 3", len(c))
 	}
 	close(c)
-	equal(t, collect(t, source.FromChan(c)), []int{2, 3, 4})
+	equal(t, collect(t, source.FromGoChan(c)), []int{2, 3, 4})
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	c = make(chan int, 1)
 	c <- 1
-	if _, err := source.FromChan(c).RunToSlice(ctx); !errors.Is(err, context.Canceled) {
+	if _, err := source.FromGoChan(c).RunToSlice(ctx); !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled even with a value ready", err)
 	}
 }
@@ -175,7 +176,7 @@ func TestRunToChannelAbandoned(t *testing.T) {
 
 func TestRunToChannelConsumerCloses(t *testing.T) {
 	err := scope.Supervised(context.Background(), func(s *scope.Scope) error {
-		calls := 0
+		var calls atomic.Int64
 		c := counted(&calls).RunToChannel(s, 0)
 		if _, err := c.Receive(s.Context()); err != nil {
 			return err

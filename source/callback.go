@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/corral-go/corral/channel"
+	"github.com/corral-go/corral/source/internal/handoff"
 )
 
 // Overflow says what an [Emitter] does with a value pushed while the buffer
@@ -27,6 +28,20 @@ const (
 	OverflowFail
 )
 
+// policy is the queue's policy for o.
+func (o Overflow) policy() handoff.Policy {
+	switch o {
+	case OverflowDropOldest:
+		return handoff.DropOldest
+	case OverflowDropNewest:
+		return handoff.DropNewest
+	case OverflowFail:
+		return handoff.Fail
+	}
+	return handoff.Block
+}
+
+// String returns the name of the constant o, such as "OverflowBlock".
 func (o Overflow) String() string {
 	switch o {
 	case OverflowBlock:
@@ -52,8 +67,7 @@ var ErrOverflow = errors.New("source: callback buffer overflow")
 // after the stream has ended: they then do nothing, and Push returns
 // [channel.ErrClosed] without waiting.
 type Emitter[T any] struct {
-	p        *pipe[T]
-	overflow Overflow
+	q *handoff.Queue[T]
 }
 
 // Push adds v to the stream. It returns nil when v was buffered, or dropped
@@ -68,13 +82,16 @@ type Emitter[T any] struct {
 // that goroutine is the consumer.
 func (e *Emitter[T]) Push(v T) error {
 	one := [1]T{v}
-	_, err := e.p.put(one[:], e.overflow, nil, nil)
+	_, err := e.q.Put(one[:], nil, nil)
+	if err == handoff.ErrClosed {
+		return channel.ErrClosed
+	}
 	return err
 }
 
 // Close ends the stream: the values already pushed are still passed on,
 // then the run ends without error. Later pushes return [channel.ErrClosed].
-func (e *Emitter[T]) Close() { e.p.close() }
+func (e *Emitter[T]) Close() { e.q.Close() }
 
 // Fail ends the stream with err: the values already pushed are still passed
 // on, then the run fails with err. Later pushes return [channel.ErrClosed].
@@ -83,7 +100,7 @@ func (e *Emitter[T]) Fail(err error) {
 	if err == nil {
 		panic("source: Emitter.Fail called with nil err; call Close to end the stream without an error")
 	}
-	e.p.fail(err)
+	e.q.Fail(err)
 }
 
 // FromCallback returns a Source of the values that callbacks push: it
@@ -124,10 +141,16 @@ func FromCallback[T any](capacity int, overflow Overflow, register func(ctx cont
 			return nil
 		}
 		ctx, cancel := context.WithCancel(ctx)
-		e := &Emitter[T]{p: newPipe[T](capacity, 1, 0), overflow: overflow}
+		limit := capacity
+		if capacity == channel.Unlimited {
+			limit = handoff.Unlimited
+		}
+		e := &Emitter[T]{q: handoff.NewQueue[T](handoff.Config{
+			Limit: limit, Size: maxBatch, Producers: 1, Full: overflow.policy(), FullErr: ErrOverflow,
+		})}
 		var unregister func()
 		defer func() {
-			e.p.stop()
+			e.q.Stop()
 			cancel()
 			if unregister != nil {
 				unregister()
@@ -137,6 +160,6 @@ func FromCallback[T any](capacity int, overflow Overflow, register func(ctx cont
 		if unregister, err = register(ctx, e); err != nil {
 			return err
 		}
-		return e.p.drain(ctx, ctx, want, emit)
+		return drain(ctx, ctx, e.q, want, emit)
 	}}
 }

@@ -7,13 +7,13 @@
 //
 // Building a Source runs nothing. Sources are created from values ([Of],
 // [Range], [Iterate], [Unfold], [RepeatFunc]), from Go sequences and
-// channels ([FromSeq], [FromChan], [FromChannel]), from a producer function
-// ([FromFunc]) or from I/O ([Lines], [Chunks]). Operators return new
-// Sources: generic functions where the element type changes ([Map],
+// channels ([FromSeq], [FromGoChan], [FromChannel]), from a producer
+// function ([FromFunc]) or from I/O ([Lines], [Chunks]). Operators return
+// new Sources: generic functions where the element type changes ([Map],
 // [FlatMap], [Grouped]) and methods where it does not ([Source.Filter],
-// [Source.Take]), so a pipeline reads from top to bottom. A terminal,
-// named Run..., runs the pipeline and returns only when every goroutine the
-// run needed has ended: [Source.RunForEach], [Source.RunToSlice], [RunFold],
+// [Source.Take]), so a pipeline reads from top to bottom. A terminal, named
+// Run..., runs the pipeline and returns only when every goroutine the run
+// needed has ended: [Source.RunForEach], [Source.RunToSlice], [RunFold],
 // [Source.RunDrain], [RunToWriter], and the bridges [Source.All] (a range
 // loop) and [Source.RunToChannel] (a channel fed from a fork of a scope).
 //
@@ -79,11 +79,11 @@
 //
 // Cancellation flows up: when the terminal's context is cancelled, or a
 // stage stops early (a Take is satisfied, a loop over All breaks), the
-// stages before it stop, and async stages cancel the goroutines they
-// started and wait for them. Sources check the context between batches; a
-// blocked [FromChannel] or [FromChan] receive wakes on cancellation; a
-// blocked read in [Lines] or [Chunks] does not, as Go's I/O cannot be
-// interrupted: close the reader to stop it.
+// stages before it stop, and async stages cancel the goroutines they started
+// and wait for them. Sources check the context between batches; a blocked
+// [FromChannel] or [FromGoChan] receive wakes on cancellation; a blocked
+// read in [Lines] or [Chunks] does not, as Go's I/O cannot be interrupted:
+// close the reader to stop it.
 //
 // A panic in any function of a pipeline stops the run and is raised again
 // by the terminal, on the caller's goroutine, as a [*scope.PanicError] with

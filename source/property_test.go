@@ -19,14 +19,6 @@ type op struct {
 	ref   func([]int) []int
 }
 
-func sum(g []int) int {
-	s := 0
-	for _, v := range g {
-		s += v
-	}
-	return s
-}
-
 // randomOp returns a random stage with random parameters.
 func randomOp(r *rand.Rand) op {
 	n := r.IntN(20)
@@ -162,14 +154,6 @@ func randomOp(r *rand.Rand) op {
 			return out
 		}}
 	}
-}
-
-func mapSlice(vs []int, f func(int) int) []int {
-	out := make([]int, len(vs))
-	for i, v := range vs {
-		out[i] = f(v)
-	}
-	return out
 }
 
 func refSliding(vs []int, size, step int) []int {

@@ -2,7 +2,6 @@ package source
 
 import (
 	"context"
-	"fmt"
 	"math"
 )
 
@@ -111,25 +110,4 @@ func (s Source[T]) runner() runFunc[T] {
 		return func(context.Context, int, func([]T) int) error { return nil }
 	}
 	return s.run
-}
-
-// The checks below panic at the call, naming the function and the argument
-// and saying what to pass instead: misuse is a programming error.
-
-func mustFunc(op string, name string, isNil bool) {
-	if isNil {
-		panic(fmt.Sprintf("source: %s called with nil %s; pass a function", op, name))
-	}
-}
-
-func mustPositive(op, name string, v int) {
-	if v <= 0 {
-		panic(fmt.Sprintf("source: %s called with %s %d; %s must be at least 1", op, name, v, name))
-	}
-}
-
-func mustCtx(op string, ctx context.Context) {
-	if ctx == nil {
-		panic(fmt.Sprintf("source: %s called with nil ctx; pass context.Background() or the caller's context", op))
-	}
 }
