@@ -185,25 +185,29 @@ func (s *Scope) start(method string, k kind, name string, fn any, job Job, wait 
 			return false
 		}
 	}
-	s.mu.Lock()
-	if s.ended {
-		s.mu.Unlock()
-		if limited {
-			s.slots.Release(1)
-		}
-		panic("scope: " + method + " called after " + s.describe() +
-			" ended; start forks from the body or a fork, before Supervised returns")
+	delta := uint64(stateAwaited)
+	if !k.awaited() {
+		delta = stateDaemon
 	}
-	if k.awaited() {
-		s.awaited++
-	} else {
-		s.daemons++
+	for {
+		w := s.state.Load()
+		if w&stateEnded != 0 {
+			if limited {
+				s.slots.Release(1)
+			}
+			panic("scope: " + method + " called after " + s.describe() +
+				" ended; start forks from the body or a fork, before Supervised returns")
+		}
+		if s.state.CompareAndSwap(w, w+delta) {
+			break
+		}
 	}
 	var rec *forkRecord
 	if s.diag != nil {
+		s.mu.Lock()
 		rec = s.trackForkLocked(k, name, fn)
+		s.mu.Unlock()
 	}
-	s.mu.Unlock()
 	go s.run(job, k, rec)
 	return true
 }
@@ -248,26 +252,27 @@ func (s *Scope) finish(job Job, err error, k kind, rec *forkRecord) {
 }
 
 func (s *Scope) forkEnded(k kind, rec *forkRecord) {
+	if rec != nil {
+		s.mu.Lock()
+		delete(s.info.forks, rec)
+		s.mu.Unlock()
+	}
+	delta := uint64(stateAwaited)
+	if !k.awaited() {
+		delta = stateDaemon
+	}
 	if k.awaited() && s.slots != nil {
 		s.slots.Release(1)
 	}
+	if w := s.state.Add(-delta); w&stateWaiting == 0 || !settled(w) {
+		return
+	}
+	// The scope waits, and this fork is the one it waits for. Take mu to
+	// signal: the scope holds it until Wait has parked it.
 	s.mu.Lock()
-	if rec != nil {
-		delete(s.info.forks, rec)
-	}
-	if k.awaited() {
-		s.awaited--
-	} else {
-		s.daemons--
-	}
-	wake := s.waiting && s.settledLocked()
-	if wake {
-		s.waiting = false
-	}
-	s.mu.Unlock()
-	if wake {
-		// Signal after unlocking, so the scope's goroutine does not wake
-		// up only to block on s.mu at once.
+	if w := s.state.Load(); w&stateWaiting != 0 && settled(w) {
+		s.state.And(^uint64(stateWaiting))
 		s.wake.Signal()
 	}
+	s.mu.Unlock()
 }

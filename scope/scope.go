@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"golang.org/x/sync/semaphore"
@@ -26,17 +27,19 @@ type Scope struct {
 	cfg    config
 	slots  *semaphore.Weighted // running awaited forks, with WithLimit; nil without
 
-	// Guarded by mu. The scope's state (see [Info]) follows from the flags:
-	// running until bodyDone, ending until cancelled, cancelling until ended.
-	mu        sync.Mutex
-	awaited   int32     // running awaited forks (supervised and unsupervised)
-	daemons   int32     // running daemon forks
-	bodyDone  bool      // the body has returned
-	cancelled bool      // the scope cancelled its context: a failure or its normal end
-	ended     bool      // every fork has returned: no fork may start
-	waiting   bool      // the scope's goroutine waits on wake
-	wake      sync.Cond // signalled when what the waiting scope waits for happens
-	out       *outcome  // nil until something fails or registers a release
+	// state counts the running forks and holds the flags that say what the
+	// scope waits for, in one word: a fork starts and ends with one atomic
+	// operation on it, and takes mu only in the rare cases (a failure, a
+	// scope waiting to be woken). See the stateXxx constants.
+	state atomic.Uint64
+
+	// Guarded by mu. The scope's state as [Info] shows it follows from the
+	// flags: running until bodyDone, ending until cancelled, cancelling
+	// until ended.
+	mu       sync.Mutex
+	bodyDone bool      // the body has returned
+	wake     sync.Cond // signalled when what the waiting scope waits for happens
+	out      *outcome  // nil until something fails or registers a release
 
 	diag *diag      // nil unless diagnostics are on
 	info *scopeInfo // diagnostics state, when diag is not nil
@@ -172,7 +175,7 @@ func (s *Scope) Defer(release func()) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.ended {
+	if s.endedLocked() {
 		panic("scope: Defer called after " + s.describe() + " ended; register releases from the body or a fork")
 	}
 	o := s.outcomeLocked()
@@ -208,6 +211,33 @@ func (s *Scope) runBody(body func(s *Scope) error) (err error) {
 	return err
 }
 
+// The scope's state word: the running awaited forks in the low 24 bits, the
+// running daemon forks in the next 24, and flags on top. Flags are set with
+// s.mu held, so that code holding s.mu sees them settled; counts change
+// without it.
+const (
+	stateAwaited   = 1               // one running awaited fork
+	stateDaemon    = 1 << 24         // one running daemon fork
+	stateCounts    = 1<<48 - 1       // both counts
+	stateCancelled = 1 << 48         // the scope cancelled its context: a failure, or the normal end
+	stateWaiting   = 1 << 49         // the scope's goroutine waits on s.wake
+	stateEnded     = 1 << 50         // every fork has returned: no fork may start
+	awaitedMask    = stateDaemon - 1 // the awaited count's bits
+)
+
+func awaitedOf(w uint64) uint64 { return w & awaitedMask }
+func daemonsOf(w uint64) uint64 { return w & stateCounts >> 24 }
+
+// settled reports whether, in state w, the scope's goroutine may go on:
+// before the scope cancels its context it waits for the awaited forks only,
+// after that for every fork.
+func settled(w uint64) bool {
+	return awaitedOf(w) == 0 && (w&stateCancelled == 0 || daemonsOf(w) == 0)
+}
+
+func (s *Scope) cancelledLocked() bool { return s.state.Load()&stateCancelled != 0 }
+func (s *Scope) endedLocked() bool     { return s.state.Load()&stateEnded != 0 }
+
 // wait ends the scope: it records the body's result, waits for the awaited
 // forks, cancels the context, waits for every fork, runs the releases, and
 // returns the scope's result (or panics).
@@ -216,15 +246,20 @@ func (s *Scope) wait(bodyErr error) error {
 	s.failLocked(bodyErr, false)
 	s.bodyDone = true
 	s.awaitLocked()
-	if !s.cancelled {
+	if !s.cancelledLocked() {
 		// The normal end. Cancelling under the lock puts a daemon fork
 		// that fails now either before it (a failure) or after it
 		// (discarded), never in between.
-		s.cancelled = true
+		s.state.Or(stateCancelled)
 		s.cancel(ErrScopeEnded)
-		s.awaitLocked()
 	}
-	s.ended = true
+	for {
+		s.awaitLocked()
+		// A fork may start between the wait and this: the CAS fails then.
+		if w := s.state.Load(); settled(w) && s.state.CompareAndSwap(w, w|stateEnded) {
+			break
+		}
+	}
 	o := s.out
 	s.mu.Unlock()
 	if s.diag != nil {
@@ -252,18 +287,20 @@ func (s *Scope) wait(bodyErr error) error {
 	return errors.Join(append([]error{o.first}, o.rest...)...)
 }
 
-// settledLocked reports whether the scope's goroutine may go on: before the
-// scope cancels its context it waits for the awaited forks only, after that
-// for every fork.
-func (s *Scope) settledLocked() bool {
-	return s.awaited == 0 && (!s.cancelled || s.daemons == 0)
-}
-
-// awaitLocked releases s.mu until the scope is settled.
+// awaitLocked releases s.mu until the scope is settled. It sets the waiting
+// flag, then looks at the counts again: a fork that ends before the flag is
+// set is seen by that second look, and one that ends after it sees the flag
+// and takes s.mu to signal, which it can do only once Wait has released it.
 func (s *Scope) awaitLocked() {
-	for !s.settledLocked() {
-		s.waiting = true // the fork that settles the scope clears it
-		s.wake.Wait()
+	for {
+		if settled(s.state.Load()) {
+			return
+		}
+		if w := s.state.Or(stateWaiting) | stateWaiting; settled(w) {
+			s.state.And(^uint64(stateWaiting))
+			return
+		}
+		s.wake.Wait() // the fork that settles the scope clears the flag
 	}
 }
 
@@ -313,7 +350,7 @@ func (s *Scope) failLocked(err error, daemon bool) {
 			o.panicked = pe
 		}
 	}
-	if !isPanic && s.cancelled && o.first == nil {
+	if !isPanic && s.cancelledLocked() && o.first == nil {
 		// The scope is ending normally: daemon forks were told to stop,
 		// and what they return now is discarded; an awaited fork started
 		// during the shutdown that only reports the cancellation adds
@@ -324,8 +361,8 @@ func (s *Scope) failLocked(err error, daemon bool) {
 	}
 	if o.first == nil {
 		o.first = err
-		if !s.cancelled {
-			s.cancelled = true
+		if !s.cancelledLocked() {
+			s.state.Or(stateCancelled)
 			s.cancel(err)
 		}
 		return
