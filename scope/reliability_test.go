@@ -125,7 +125,7 @@ func TestStuckReportNamesTheBody(t *testing.T) {
 			!strings.HasSuffix(r.Forks[0].File, "reliability_test.go") {
 			t.Fatalf("report = %+v, want the body, started in this file, with cause %v", r, boom)
 		}
-		if s := r.String(); !strings.Contains(s, "body hang, called at") {
+		if s := r.String(); !strings.Contains(s, "still waits for its body and 0 fork(s)") || !strings.Contains(s, "body hang, called at") {
 			t.Errorf("report text = %q, want the body described", s)
 		}
 	})
