@@ -9,8 +9,6 @@ import (
 	"sync/atomic"
 	"unsafe"
 
-	"golang.org/x/sync/semaphore"
-
 	"github.com/corral-go/corral/internal/catch"
 )
 
@@ -25,7 +23,7 @@ type Scope struct {
 	cancel context.CancelCauseFunc
 	bodyPC uintptr // the body function's code, to describe an unnamed scope
 	cfg    config
-	slots  *semaphore.Weighted // running awaited forks, with WithLimit; nil without
+	slots  chan struct{} // one element per running awaited fork, with WithLimit; nil without
 
 	// state counts the running forks and holds the flags that say what the
 	// scope waits for, in one word: a fork starts and ends with one atomic
@@ -132,7 +130,7 @@ func newScope(fn string, ctx context.Context, bodyPC uintptr, opts []Option) *Sc
 		o.apply(&s.cfg)
 	}
 	if s.cfg.limit > 0 {
-		s.slots = semaphore.NewWeighted(int64(s.cfg.limit))
+		s.slots = make(chan struct{}, s.cfg.limit)
 	}
 	if diagUsed.Load() {
 		ctx = s.setupDiag(ctx)
