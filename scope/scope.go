@@ -290,9 +290,20 @@ func (s *Scope) wait(bodyErr error) error {
 // set is seen by that second look, and one that ends after it sees the flag
 // and takes s.mu to signal, which it can do only once Wait has released it.
 func (s *Scope) awaitLocked() {
-	for {
+	for yielded := false; ; {
 		if settled(s.state.Load()) {
 			return
+		}
+		if !yielded {
+			// The forks still running were likely started by this
+			// goroutine and are queued behind it on its processor:
+			// yielding once lets them finish without a park and a
+			// wake-up.
+			yielded = true
+			s.mu.Unlock()
+			runtime.Gosched()
+			s.mu.Lock()
+			continue
 		}
 		if w := s.state.Or(stateWaiting) | stateWaiting; settled(w) {
 			s.state.And(^uint64(stateWaiting))
