@@ -292,11 +292,12 @@ func (s *Scope) forkEnded(job Job, k kind) {
 		return
 	}
 	// The scope waits, and this fork is the one it waits for. Take mu to
-	// signal: the scope holds it until Wait has parked it.
+	// wake it: the scope holds mu until it is about to sleep, and has made
+	// the channel by then.
 	s.mu.Lock()
 	if w := s.state.Load(); w&stateWaiting != 0 && settled(w) {
 		s.state.And(^uint64(stateWaiting))
-		s.wake.Signal()
+		s.wake <- struct{}{}
 	}
 	s.mu.Unlock()
 }

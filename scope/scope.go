@@ -35,9 +35,9 @@ type Scope struct {
 	// flags: running until bodyDone, ending until cancelled, cancelling
 	// until ended.
 	mu       sync.Mutex
-	bodyDone bool      // the body has returned
-	wake     sync.Cond // signalled when what the waiting scope waits for happens
-	out      *outcome  // nil until something fails or registers a release
+	bodyDone bool          // the body has returned
+	wake     chan struct{} // the waiting scope sleeps on it; made when it first must
+	out      *outcome      // nil until something fails or registers a release
 
 	diag *diag      // nil unless diagnostics are on
 	info *scopeInfo // diagnostics state, when diag is not nil
@@ -136,7 +136,6 @@ func newScope(fn string, ctx context.Context, bodyPC uintptr, opts []Option) *Sc
 		ctx = s.setupDiag(ctx)
 	}
 	s.ctx, s.cancel = context.WithCancelCause(ctx)
-	s.wake.L = &s.mu
 	if s.diag != nil {
 		s.armOnCancel()
 		s.register()
@@ -218,7 +217,7 @@ const (
 	stateDaemon    = 1 << 24         // one running daemon fork
 	stateCounts    = 1<<48 - 1       // both counts
 	stateCancelled = 1 << 48         // the scope cancelled its context: a failure, or the normal end
-	stateWaiting   = 1 << 49         // the scope's goroutine waits on s.wake
+	stateWaiting   = 1 << 49         // the scope's goroutine sleeps on s.wake
 	stateEnded     = 1 << 50         // every fork has returned: no fork may start
 	awaitedMask    = stateDaemon - 1 // the awaited count's bits
 )
@@ -309,7 +308,16 @@ func (s *Scope) awaitLocked() {
 			s.state.And(^uint64(stateWaiting))
 			return
 		}
-		s.wake.Wait() // the fork that settles the scope clears the flag
+		// The fork that settles the scope clears the flag and sends on
+		// wake, under s.mu: it cannot before this goroutine has released
+		// it, and the send does not block (one waiter, room for one).
+		if s.wake == nil {
+			s.wake = make(chan struct{}, 1)
+		}
+		wake := s.wake
+		s.mu.Unlock()
+		<-wake
+		s.mu.Lock()
 	}
 }
 
