@@ -197,6 +197,13 @@ func (s *Scope) start(method string, k kind, name string, fn any, job Job, wait 
 			panic("scope: " + method + " called after " + s.describe() +
 				" ended; start forks from the body or a fork, before Supervised returns")
 		}
+		n := awaitedOf(w)
+		if !k.awaited() {
+			n = daemonsOf(w)
+		}
+		if n == awaitedMask { // one more would spill into the next field
+			panic("scope: " + method + ": 16,777,215 forks of one kind already running in " + s.describe())
+		}
 		if s.state.CompareAndSwap(w, w+delta) {
 			break
 		}
