@@ -10,6 +10,7 @@ import (
 
 func TestMisusePanics(t *testing.T) {
 	ctx := context.Background()
+	var nilCtx context.Context
 	nop := func(context.Context) error { return nil }
 	one := func(context.Context) (int, error) { return 1, nil }
 	tests := []struct {
@@ -17,8 +18,12 @@ func TestMisusePanics(t *testing.T) {
 		give func()
 		want string
 	}{
-		{"Do nil op", func() { _ = retry.Do(ctx, nil) }, "retry: Do called with nil op"},
-		{"Value nil op", func() { _, _ = retry.Value[int](ctx, nil) }, "retry: Value called with nil op"},
+		{"Do nil op", func() { _ = retry.Do(ctx, nil) }, "retry: Do called with nil op; pass the operation to run"},
+		{"Value nil op", func() { _, _ = retry.Value[int](ctx, nil) }, "retry: Value called with nil op; pass the operation to run"},
+		{"Do nil ctx", func() { _ = retry.Do(nilCtx, nop) }, "retry: Do called with nil ctx; pass context.Background() or the caller's context"},
+		{"Value nil ctx", func() { _, _ = retry.Value(nilCtx, one) }, "retry: Value called with nil ctx; pass context.Background() or the caller's context"},
+		{"Repeat nil ctx", func() { _ = retry.Repeat(nilCtx, retry.Immediate(), nop) }, "retry: Repeat called with nil ctx; pass context.Background() or the caller's context"},
+		{"RepeatValue nil ctx", func() { _, _ = retry.RepeatValue(nilCtx, retry.Immediate(), one) }, "retry: RepeatValue called with nil ctx; pass context.Background() or the caller's context"},
 		{"nil option", func() { _ = retry.Do(ctx, nop, nil) }, "retry: nil Option"},
 		{"MaxAttempts(0)", func() { retry.MaxAttempts(0) }, "retry: MaxAttempts(0): n must be at least 1"},
 		{"MaxAttempts(-3)", func() { retry.MaxAttempts(-3) }, "retry: MaxAttempts(-3): n must be at least 1"},
@@ -33,9 +38,9 @@ func TestMisusePanics(t *testing.T) {
 			"retry: Until used with Do, which has no value; use Value"},
 		{"Until of another type", func() { _, _ = retry.Value(ctx, one, retry.Until(func(string) bool { return true })) },
 			"retry: Until(func(string) bool) used with Value[int]"},
-		{"Repeat nil op", func() { _ = retry.Repeat(ctx, retry.Immediate(), nil) }, "retry: Repeat called with nil op"},
+		{"Repeat nil op", func() { _ = retry.Repeat(ctx, retry.Immediate(), nil) }, "retry: Repeat called with nil op; pass the operation to run"},
 		{"Repeat nil schedule", func() { _ = retry.Repeat(ctx, nil, nop) }, "retry: Repeat called with nil schedule"},
-		{"RepeatValue nil op", func() { _, _ = retry.RepeatValue[int](ctx, retry.Immediate(), nil) }, "retry: RepeatValue called with nil op"},
+		{"RepeatValue nil op", func() { _, _ = retry.RepeatValue[int](ctx, retry.Immediate(), nil) }, "retry: RepeatValue called with nil op; pass the operation to run"},
 		{"Repeat with WithBackOff", func() { _ = retry.Repeat(ctx, retry.Immediate(), nop, retry.WithBackOff(retry.Immediate())) },
 			"retry: WithBackOff used with Repeat, which takes its schedule as an argument"},
 		{"Repeat with If", func() { _ = retry.Repeat(ctx, retry.Immediate(), nop, retry.If(func(error) bool { return true })) },

@@ -27,14 +27,12 @@ import (
 // [AttemptTimeout] (a run that times out fails) and [AfterAttempt]. It panics
 // if given [WithBackOff] (the schedule is an argument), [If] or [Adaptive]
 // (which concern failures, and Repeat stops at the first), or [Until] (use
-// [RepeatValue]); and if schedule or op is nil.
+// [RepeatValue]); and if ctx, schedule or op is nil.
 //
 // Like [WithBackOff], Repeat works on a private copy of a [*Schedule] and
 // resets any other BackOff before the first run.
 func Repeat(ctx context.Context, schedule backoff.BackOff, op func(ctx context.Context) error, opts ...Option) error {
-	if op == nil {
-		panic("retry: Repeat called with nil op")
-	}
+	checkCall("Repeat", ctx, op == nil)
 	c := repeatConfig("Repeat", schedule, opts)
 	if c.until != nil {
 		panic("retry: Until used with Repeat, which has no value; use RepeatValue")
@@ -56,9 +54,7 @@ func Repeat(ctx context.Context, schedule backoff.BackOff, op func(ctx context.C
 // retry.Until(isDone)). To keep polling through failures as well, use
 // [Value] with Until instead.
 func RepeatValue[T any](ctx context.Context, schedule backoff.BackOff, op func(ctx context.Context) (T, error), opts ...Option) (T, error) {
-	if op == nil {
-		panic("retry: RepeatValue called with nil op")
-	}
+	checkCall("RepeatValue", ctx, op == nil)
 	c := repeatConfig("RepeatValue", schedule, opts)
 	return repeatLoop(ctx, c, schedule, op, untilFor[T](c, "RepeatValue"))
 }

@@ -86,12 +86,10 @@ func Permanent(err error) error {
 // [AttemptTimeout], are retried: only ctx's own end stops the loop.
 //
 // op runs on the calling goroutine, one attempt at a time, with ctx (or, with
-// AttemptTimeout, a context derived from it). Do panics if op is nil, and
-// does not recover op's panics.
+// AttemptTimeout, a context derived from it). Do panics if ctx or op is nil,
+// and does not recover op's panics.
 func Do(ctx context.Context, op func(ctx context.Context) error, opts ...Option) error {
-	if op == nil {
-		panic("retry: Do called with nil op")
-	}
+	checkCall("Do", ctx, op == nil)
 	c := newConfig(opts)
 	if c.until != nil {
 		panic("retry: Until used with Do, which has no value; use Value")
@@ -108,13 +106,21 @@ func Do(ctx context.Context, op func(ctx context.Context) error, opts ...Option)
 //
 // When Value fails it returns the last attempt's value (the zero T if no
 // attempt was made) with the error, so a caller polling with Until can still
-// see the last value it got. Value panics if op is nil.
+// see the last value it got. Value panics if ctx or op is nil.
 func Value[T any](ctx context.Context, op func(ctx context.Context) (T, error), opts ...Option) (T, error) {
-	if op == nil {
-		panic("retry: Value called with nil op")
-	}
+	checkCall("Value", ctx, op == nil)
 	c := newConfig(opts)
 	return retryLoop(ctx, c, op, untilFor[T](c, "Value"))
+}
+
+// checkCall panics if a loop named name was called with a nil ctx or op.
+func checkCall(name string, ctx context.Context, nilOp bool) {
+	if ctx == nil {
+		panic("retry: " + name + " called with nil ctx; pass context.Background() or the caller's context")
+	}
+	if nilOp {
+		panic("retry: " + name + " called with nil op; pass the operation to run")
+	}
 }
 
 // untilFor returns the Until condition of c as a func(T) bool, or nil.

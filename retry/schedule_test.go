@@ -8,6 +8,7 @@ import (
 
 	"github.com/cenkalti/backoff/v4"
 
+	"github.com/corral-go/corral/internal/catch"
 	"github.com/corral-go/corral/retry"
 )
 
@@ -214,9 +215,10 @@ func TestSchedulePanics(t *testing.T) {
 }
 
 // panicValue calls f and returns what it panicked with, or nil.
-func panicValue(f func()) (v any) {
-	defer func() { v = recover() }()
-	f()
+func panicValue(f func()) any {
+	if p := catch.Call(f, nil); p != nil {
+		return p.Value
+	}
 	return nil
 }
 
