@@ -13,7 +13,7 @@ import (
 // up to the capacity.
 //
 // It limits how many retries are made, not how fast: to pace attempts, put a
-// rate limiter in front of them with [WithLimiter].
+// rate limiter in front of them with [WithRateLimit].
 //
 // While a dependency is healthy the bucket stays full. When it starts failing
 // for everybody, each retry drains the bucket, and after about capacity/cost

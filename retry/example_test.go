@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cenkalti/backoff/v4"
+	"golang.org/x/time/rate"
 
 	"github.com/corral-go/corral/retry"
 	"github.com/corral-go/corral/timeout"
@@ -274,4 +275,24 @@ func ExampleRepeatUntil() {
 	)
 	fmt.Println(status, err, "after", polls, "polls")
 	// Output: done <nil> after 3 polls
+}
+
+// This example puts a rate limiter in front of every attempt: the loop
+// waits for a token before each one, retries included, so that all the
+// callers sharing the limiter stay within a dependency's quota.
+func ExampleWithRateLimit() {
+	quota := rate.NewLimiter(rate.Every(10*time.Millisecond), 1) // 100 attempts a second, shared
+	start := time.Now()
+	attempts := 0
+	err := retry.Do(context.Background(), func(ctx context.Context) error {
+		if attempts++; attempts < 3 {
+			return errors.New("429 Too Many Requests")
+		}
+		return nil
+	}, retry.WithRateLimit(quota), retry.WithBackOff(retry.Immediate()))
+	fmt.Println(err, "after", attempts, "attempts")
+	fmt.Println("paced:", time.Since(start) >= 20*time.Millisecond)
+	// Output:
+	// <nil> after 3 attempts
+	// paced: true
 }

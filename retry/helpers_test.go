@@ -39,6 +39,9 @@ func flaky(n int) (func(context.Context) error, *int) {
 // failing is an op that always fails with errTemporary.
 func failing(context.Context) error { return errTemporary }
 
+// succeed is an op that always succeeds.
+func succeed(context.Context) error { return nil }
+
 // counter returns an op whose nth call returns n.
 func counter() func(context.Context) (int, error) {
 	n := 0

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/cenkalti/backoff/v4"
+	"golang.org/x/time/rate"
 )
 
 // An Option configures one call of [Do], [Value] or [Until]. Options are
@@ -64,6 +65,7 @@ type config struct {
 	initialDelay   time.Duration
 	startToStart   bool
 	budget         *TokenBucket
+	limiter        *rate.Limiter
 }
 
 // Defaults used by Do, Value and Until when no [WithBackOff] is given.
@@ -171,7 +173,7 @@ type Attempt struct {
 	// [Until] or [RepeatUntil] rejected.
 	Err error
 	// Delay is the wait before the next attempt, or [backoff.Stop] if there
-	// will be none.
+	// will be none. It does not include a wait for a [WithRateLimit] token.
 	Delay time.Duration
 }
 
@@ -239,4 +241,34 @@ func WithBudget(b *TokenBucket) Option {
 		panic("retry: WithBudget called with nil TokenBucket; pass one from retry.NewTokenBucket")
 	}
 	return retryOption(func(c *config) { c.budget = b })
+}
+
+// WithRateLimit puts a rate limiter in front of every attempt (every run, in
+// [Repeat]): before each attempt, the first included, the loop waits for a
+// token from l. Share one limiter among every caller of a dependency to keep
+// all their attempts, retries included, within its quota: with
+// rate.NewLimiter(10, 1), no more than 10 attempts a second start, however
+// many loops run.
+//
+// The wait comes after the schedule's delay, and [StartToStart] measures
+// from the attempt's start, after the wait. The wait honours ctx: when ctx
+// ends, the token is given back to the limiter and the loop returns
+// ctx.Err(), as it does for any other wait. (rate.Limiter.Wait would fail at
+// once, with an error of its own, when the token comes after ctx's deadline;
+// the loop waits for the deadline instead, like its other waits.)
+//
+// This paces attempts; it does not count them. To stop retrying when a
+// dependency fails for everybody, use [WithBudget]; to fail fast while it is
+// down, a circuit breaker (package breaker).
+//
+// A limiter that can never grant a token panics the loop: one whose burst
+// is less than 1 while its limit is finite (give it a burst of at least 1).
+// A limiter whose limit is 0 and whose burst is spent blocks the attempt
+// until ctx ends, since it allows no more events. WithRateLimit panics if l
+// is nil.
+func WithRateLimit(l *rate.Limiter) LoopOption {
+	if l == nil {
+		panic("retry: WithRateLimit called with nil Limiter; pass one from rate.NewLimiter")
+	}
+	return loopOption(func(c *config) { c.limiter = l })
 }

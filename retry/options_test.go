@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/corral-go/corral/retry"
 )
 
@@ -60,6 +62,8 @@ func TestMisusePanics(t *testing.T) {
 		{"InitialDelay(-1s)", func() { retry.InitialDelay(-time.Second) }, "retry: InitialDelay called with -1s; pass zero or more"},
 		{"WithBudget(nil)", func() { retry.WithBudget(nil) },
 			"retry: WithBudget called with nil TokenBucket; pass one from retry.NewTokenBucket"},
+		{"WithRateLimit(nil)", func() { retry.WithRateLimit(nil) },
+			"retry: WithRateLimit called with nil Limiter; pass one from rate.NewLimiter"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -77,6 +81,7 @@ var (
 	_ retry.RepeatOption = retry.InitialDelay(0)
 	_ retry.RepeatOption = retry.StartToStart()
 	_ retry.RepeatOption = retry.AfterAttempt(func(retry.Attempt) {})
+	_ retry.RepeatOption = retry.WithRateLimit(rate.NewLimiter(rate.Inf, 0))
 	_ retry.Option       = retry.AttemptTimeout(time.Second)
 	_ retry.Option       = retry.StartToStart()
 )

@@ -75,6 +75,9 @@ func repeatLoop[T any](ctx context.Context, c *config, sched backoff.BackOff, op
 		return v, err
 	}
 	for n := 1; ; n++ {
+		if err := c.waitToken(ctx); err != nil {
+			return v, err
+		}
 		start := time.Now()
 		var err error
 		v, err = attempt(ctx, c, op)

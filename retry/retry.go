@@ -3,6 +3,7 @@ package retry
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -77,6 +78,9 @@ func Permanent(err error) error {
 //     [backoff.Stop];
 //   - the [WithBudget] token bucket has no tokens for the retry;
 //   - ctx ends.
+//
+// With [WithRateLimit], every attempt also waits for a token of a rate
+// limiter first.
 //
 // Do honours ctx throughout: if ctx is already done, op is not called; a
 // wait ends as soon as ctx ends, and Do returns ctx.Err(); an attempt during
@@ -156,6 +160,9 @@ func retryLoop[T any](ctx context.Context, c *config, op func(context.Context) (
 		return v, err
 	}
 	for n := 1; ; n++ {
+		if err := c.waitToken(ctx); err != nil {
+			return v, err
+		}
 		start := time.Now()
 		var err error
 		v, err = attempt(ctx, c, op)
@@ -232,6 +239,33 @@ func (c *cursor) next() time.Duration {
 		return c.foreign.NextBackOff()
 	}
 	return c.own.NextBackOff()
+}
+
+// waitToken waits for a token of c's limiter, if there is one, or for ctx to
+// end. It uses a reservation rather than rate.Limiter.Wait so that a wait
+// that would pass ctx's deadline still lasts until ctx ends, like the loop's
+// other waits, instead of failing at once with an error no caller can match.
+func (c *config) waitToken(ctx context.Context) error {
+	if c.limiter == nil {
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	r := c.limiter.Reserve()
+	if !r.OK() {
+		if c.limiter.Burst() < 1 {
+			panic(fmt.Sprintf("retry: WithRateLimit's limiter has burst %d and can never grant a token; give it a burst of at least 1",
+				c.limiter.Burst()))
+		}
+		<-ctx.Done() // a limit of 0 with its burst spent: no token will come
+		return ctx.Err()
+	}
+	if err := timeout.Sleep(ctx, r.Delay()); err != nil {
+		r.Cancel() // give the token back to the callers still waiting
+		return err
+	}
+	return nil
 }
 
 // attempt runs op once, under the attempt timeout if there is one.
