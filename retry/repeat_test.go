@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -117,8 +118,8 @@ func TestRepeatUntil(t *testing.T) {
 		if s != "done" || err != nil || time.Since(start) != 15*time.Second {
 			t.Errorf("RepeatUntil = %q, %v after %v; want done, nil after 15s", s, err, time.Since(start))
 		}
-		want := fmt.Sprint([]error{retry.ErrConditionNotMet, retry.ErrConditionNotMet, retry.ErrConditionNotMet, nil})
-		if fmt.Sprint(hooked) != want {
+		want := []error{retry.ErrConditionNotMet, retry.ErrConditionNotMet, retry.ErrConditionNotMet, nil}
+		if !slices.Equal(hooked, want) {
 			t.Errorf("hook saw %v, want %v", hooked, want)
 		}
 	})

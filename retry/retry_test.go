@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -139,7 +140,7 @@ func TestDoHook(t *testing.T) {
 					retry.AfterAttempt(func(a retry.Attempt) { got = append(got, a) }),
 				}, tt.give...)
 				_ = retry.Do(t.Context(), op, opts...)
-				if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				if !slices.Equal(got, tt.want) {
 					t.Errorf("hook saw %v, want %v", got, tt.want)
 				}
 			})
