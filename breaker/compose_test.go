@@ -102,3 +102,21 @@ func TestComposeRecovers(t *testing.T) {
 		}
 	})
 }
+
+// TestComposeWithAttemptTimeout: retry.AttemptTimeout bounds each attempt
+// from outside the breaker; the breaker sees the attempt's deadline pass on
+// its ctx and counts it as a failure, as it does a timeout.Do inside.
+func TestComposeWithAttemptTimeout(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		cb := breaker.New(afterFailures(2))
+		calls := 0
+		err := retry.Do(t.Context(), func(ctx context.Context) error {
+			return cb.Do(ctx, func(ctx context.Context) error { calls++; <-ctx.Done(); return ctx.Err() })
+		}, retry.AttemptTimeout(time.Second), retry.If(breaker.Retryable),
+			retry.WithBackOff(retry.Immediate()), retry.MaxAttempts(5))
+		var re *retry.Error
+		if !errors.As(err, &re) || re.Attempts != 3 || !errors.Is(err, breaker.ErrOpen) || calls != 2 {
+			t.Errorf("Do = %v after %d calls; want 2 timed-out calls, then ErrOpen at the 3rd attempt", err, calls)
+		}
+	})
+}

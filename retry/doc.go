@@ -104,6 +104,15 @@
 // tokens, every success earns some back, and a retry the bucket cannot pay
 // for is not made (adaptive retry).
 //
+// # Rate limits
+//
+// [WithRateLimit] makes every attempt wait for a token of a
+// golang.org/x/time/rate Limiter first. A limiter shared by every caller of
+// a dependency keeps all their attempts, retries included, within its quota.
+// With a circuit breaker (package breaker) and a timeout, the order is: the
+// retry loop outside, then for each attempt the rate limit, the breaker, the
+// timeout and the call; docs/resilience.md in the repository says why.
+//
 // # Repeating
 //
 // [Repeat] is the mirror image of Do: it runs an operation again after every
