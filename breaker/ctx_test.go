@@ -140,4 +140,26 @@ func TestGoexitCounts(t *testing.T) {
 	if s := b.State(); s != breaker.Open {
 		t.Errorf("after a call that called runtime.Goexit: %v, want open", s)
 	}
+
+	// A trial call that calls runtime.Goexit fails the trial, and frees
+	// the slot. (gobreaker's Execute never finishes such a call, and its
+	// half-open breaker then rejects every call for good.)
+	synctest.Test(t, func(t *testing.T) {
+		b := breaker.New(afterFailures(1), breaker.OpenFor(time.Second))
+		_ = b.Do(t.Context(), fail)
+		time.Sleep(time.Second + time.Nanosecond)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			_ = b.Do(t.Context(), func(context.Context) error { runtime.Goexit(); return nil })
+		}()
+		<-done
+		if s := b.State(); s != breaker.Open {
+			t.Fatalf("after a trial call that called runtime.Goexit: %v, want open", s)
+		}
+		time.Sleep(time.Second + time.Nanosecond)
+		if err := b.Do(t.Context(), succeed); err != nil || b.State() != breaker.Closed {
+			t.Errorf("next trial call = %v, state %v; want nil, closed", err, b.State())
+		}
+	})
 }
