@@ -188,9 +188,6 @@ func TestClosedAfterOuterEnds(t *testing.T) {
 	if err := d.RunAsync(noop, nil); !errors.Is(err, dispatcher.ErrClosed) {
 		t.Errorf("RunAsync = %v, want ErrClosed", err)
 	}
-	if err := d.RunAsyncContext(context.Background(), noop, nil); !errors.Is(err, dispatcher.ErrClosed) {
-		t.Errorf("RunAsyncContext = %v, want ErrClosed", err)
-	}
 	task := d.Submit(noop)
 	select {
 	case <-task.Done():
@@ -221,7 +218,6 @@ func TestClosedWhenOuterFails(t *testing.T) {
 }
 
 func TestMisusePanics(t *testing.T) {
-	noop := func(*scope.Scope) error { return nil }
 	tests := []struct {
 		name string
 		give func(d *dispatcher.Dispatcher, s *scope.Scope)
@@ -229,25 +225,15 @@ func TestMisusePanics(t *testing.T) {
 	}{
 		{"New nil outer", func(*dispatcher.Dispatcher, *scope.Scope) { dispatcher.New(nil) }, "dispatcher: New called with nil outer"},
 		{"RunAsync nil task", func(d *dispatcher.Dispatcher, _ *scope.Scope) { _ = d.RunAsync(nil, nil) }, "dispatcher: RunAsync called with nil task"},
-		{"RunAsyncContext nil task", func(d *dispatcher.Dispatcher, _ *scope.Scope) {
-			_ = d.RunAsyncContext(context.Background(), nil, nil)
-		}, "dispatcher: RunAsyncContext called with nil task"},
-		{"RunAsyncContext nil ctx", func(d *dispatcher.Dispatcher, _ *scope.Scope) {
-			var noCtx context.Context
-			_ = d.RunAsyncContext(noCtx, noop, nil)
-		}, "dispatcher: RunAsyncContext called with nil ctx"},
 		{"Submit nil task", func(d *dispatcher.Dispatcher, _ *scope.Scope) { d.Submit(nil) }, "dispatcher: Submit called with nil task"},
-		{"SubmitContext nil task", func(d *dispatcher.Dispatcher, _ *scope.Scope) {
-			d.SubmitContext(context.Background(), nil)
-		}, "dispatcher: SubmitContext called with nil task"},
 		{"Lane RunAsync nil task", func(d *dispatcher.Dispatcher, _ *scope.Scope) { _ = d.NewLane().RunAsync(nil, nil) }, "dispatcher: RunAsync called with nil task"},
 		{"mailbox without max running", func(_ *dispatcher.Dispatcher, s *scope.Scope) {
 			dispatcher.New(s, dispatcher.WithMailbox(1, dispatcher.Reject))
-		}, "dispatcher: New called with WithMailbox but without WithMaxRunning"},
+		}, "dispatcher: New called with WithMailbox but without WithLimit or WithRateLimit"},
 		{"negative mailbox", func(*dispatcher.Dispatcher, *scope.Scope) { dispatcher.WithMailbox(-1, dispatcher.Block) }, "dispatcher: WithMailbox called with negative n"},
-		{"unknown policy", func(*dispatcher.Dispatcher, *scope.Scope) { dispatcher.WithMailbox(1, 0) }, "dispatcher: WithMailbox called with unknown policy"},
-		{"max running 0", func(*dispatcher.Dispatcher, *scope.Scope) { dispatcher.WithMaxRunning(0) }, "dispatcher: WithMaxRunning called with n < 1"},
-		{"nil option", func(_ *dispatcher.Dispatcher, s *scope.Scope) { dispatcher.New(s, nil) }, "dispatcher: nil Option"},
+		{"unknown policy", func(*dispatcher.Dispatcher, *scope.Scope) { dispatcher.WithMailbox(1, dispatcher.Policy(7)) }, "dispatcher: WithMailbox called with unknown policy"},
+		{"limit 0", func(*dispatcher.Dispatcher, *scope.Scope) { dispatcher.WithLimit(0) }, "dispatcher: WithLimit called with n < 1"},
+		{"nil option", func(_ *dispatcher.Dispatcher, s *scope.Scope) { dispatcher.New(s, nil) }, "dispatcher: New called with a nil option"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

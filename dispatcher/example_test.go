@@ -105,7 +105,7 @@ func ExampleDispatcher_Submit() {
 func ExampleDispatcher_NewLane() {
 	var order []string
 	_ = scope.Supervised(context.Background(), func(s *scope.Scope) error {
-		d := dispatcher.New(s, dispatcher.WithMaxRunning(1))
+		d := dispatcher.New(s, dispatcher.WithLimit(1))
 		gate := make(chan struct{})
 		_ = d.RunAsync(func(*scope.Scope) error { <-gate; return nil }, nil) // holds the slot
 		record := func(name string) func(*scope.Scope) error {
@@ -132,7 +132,7 @@ func ExampleDispatcher_NewLane() {
 // This example demonstrates a bounded mailbox that rejects work when full.
 func ExampleWithMailbox() {
 	_ = scope.Supervised(context.Background(), func(s *scope.Scope) error {
-		d := dispatcher.New(s, dispatcher.WithMaxRunning(1), dispatcher.WithMailbox(1, dispatcher.Reject))
+		d := dispatcher.New(s, dispatcher.WithLimit(1), dispatcher.WithMailbox(1, dispatcher.Reject))
 		gate := make(chan struct{})
 		defer close(gate)
 		noop := func(*scope.Scope) error { return nil }

@@ -24,9 +24,9 @@ func TestStressSubmitWhileOuterEnds(t *testing.T) {
 		opts []dispatcher.Option
 	}{
 		{"unbounded", nil},
-		{"max running", []dispatcher.Option{dispatcher.WithMaxRunning(3)}},
-		{"block", []dispatcher.Option{dispatcher.WithMaxRunning(2), dispatcher.WithMailbox(4, dispatcher.Block)}},
-		{"reject", []dispatcher.Option{dispatcher.WithMaxRunning(2), dispatcher.WithMailbox(0, dispatcher.Reject)}},
+		{"max running", []dispatcher.Option{dispatcher.WithLimit(3)}},
+		{"block", []dispatcher.Option{dispatcher.WithLimit(2), dispatcher.WithMailbox(4, dispatcher.Block)}},
+		{"reject", []dispatcher.Option{dispatcher.WithLimit(2), dispatcher.WithMailbox(0, dispatcher.Reject)}},
 	}
 	rounds := 30
 	if testing.Short() {
@@ -72,14 +72,9 @@ func stressRound(t *testing.T, round int, opts []dispatcher.Option) {
 		for c := range callers {
 			wg.Go(func() {
 				lane := d.NewLane()
-				ctx, cancel := context.WithCancel(context.Background())
-				defer cancel()
 				for i := range perCaller {
 					if i == 0 {
 						busy <- struct{}{}
-					}
-					if rand.IntN(50) == 0 {
-						cancel() // a caller that gives up on blocked submissions
 					}
 					var err error
 					switch (c + i) % 4 {
@@ -88,11 +83,11 @@ func stressRound(t *testing.T, round int, opts []dispatcher.Option) {
 							accepted.Add(1)
 						}
 					case 1:
-						if err = lane.RunAsyncContext(ctx, asyncBody, onError); err == nil {
+						if err = lane.RunAsync(asyncBody, onError); err == nil {
 							accepted.Add(1)
 						}
 					default:
-						h := lane.SubmitContext(ctx, body)
+						h := lane.Submit(body)
 						if rand.IntN(2) == 0 {
 							h.Cancel()
 						}

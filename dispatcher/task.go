@@ -7,41 +7,58 @@ import (
 	"github.com/corral-go/corral/scope"
 )
 
-// A Task is the handle of a task submitted with [Dispatcher.Submit] (or
-// [Lane.Submit]). It reports the task's result and can cancel the task alone,
-// without touching the dispatcher, its scope or other tasks.
+// A Task is the handle of a task submitted with [Dispatcher.Submit]. It
+// reports the task's result and can cancel the task alone, without touching
+// the dispatcher, its scope or other tasks.
 //
 // A Task is safe for concurrent use.
 type Task struct {
 	body    func(s *scope.Scope) error
 	onError func(err error) // RunAsync: where failures go (nil: fail the outer scope)
-	lane    *Lane
+	lane    *Dispatcher     // the lane it was submitted on
+	state   atomic.Uint32   // see the diagram below
 
-	// Guarded by the dispatcher's mutex.
+	// In a lane's list (taskBlocked, taskWaiting; guarded by the core's
+	// mutex) or in the list of tasks waiting for a runner (taskStarting;
+	// guarded by its own mutex).
 	next, prev *Task
-	inQueue    bool
-	admitted   bool          // in the mailbox, not a blocked submitter's
-	ready      chan struct{} // a blocked submitter waits for it: admitted or rejected
-	rejected   error         // why a blocked submission was turned away
+	ready      chan error    // a blocked submitter waits for its admission (nil) or ErrClosed
 
-	state  atomic.Uint32
-	cancel context.CancelCauseFunc // set before state leaves taskQueued
-	done   chan struct{}           // nil for a RunAsync task, which has no handle
+	cancel context.CancelCauseFunc // handles only: set by the runner before taskRunning
+	done   chan struct{}           // handles only; nil for a RunAsync task
 	err    error                   // written before done is closed
 }
 
-// Task states. A task leaves taskQueued exactly once; whoever moves it out
-// decides who completes it (see Cancel and Dispatcher.runOne).
+// A task's states. It has one state machine: every transition is a change
+// of state, made by compare-and-swap (or, for the transitions out of a
+// lane's list, under the core's mutex, which Cancel takes too), so that
+// whoever makes a transition owns what follows it. Whoever moves a task to
+// taskDone reports its result and ends it (see core.end), exactly once.
+//
+//	              admitted (room)            popped for a slot / token
+//	 taskBlocked ───────────────▶ taskWaiting ─────────────────────┐
+//	      │  └───────────── popped (a mailbox of 0) ──────────┐     │
+//	      │ closed: not accepted                              ▼     ▼
+//	      ▼                       Cancel, dropped  ◀──── taskStarting ◀── submitted (no wait)
+//	  taskDone ◀─────────────────────────────────────────────  │
+//	      ▲                                                     │ a runner starts it
+//	      │ the body returns                                    ▼
+//	      ├──────────────────────────────────────────────── taskRunning
+//	      │ the body returns (result: context.Canceled)          │ Cancel
+//	      └──────────────────────────────────────────────── taskCancelled ◀┘
+//
+// taskStarting is the zero value: a task submitted when it can start at once
+// goes straight to a runner without a store. taskWaiting tasks can also be
+// cancelled or dropped (to taskDone); taskBlocked tasks have not been
+// accepted yet, so only the dispatcher's closing turns them away.
 const (
-	taskQueued    uint32 = iota // accepted, not started
+	taskStarting  uint32 = iota // accepted; holds a running slot if limited; on its way to a runner
+	taskBlocked                 // in a lane's list; its submitter waits for room (not accepted yet)
+	taskWaiting                 // accepted; in a lane's mailbox, waiting for a slot or a token
 	taskRunning                 // body running
-	taskCancelled               // Cancel won: the task reports context.Canceled
-	taskDone                    // completed, or dropped at close
+	taskCancelled               // body running; Cancel won: the result is context.Canceled
+	taskDone                    // ended (or, from taskBlocked, turned away)
 )
-
-func newHandle(body func(s *scope.Scope) error) *Task {
-	return &Task{body: body, done: make(chan struct{})}
-}
 
 // Cancel cancels the task. A task that has not started yet never starts; a
 // running task's context is cancelled (the task must honour it to stop
@@ -50,12 +67,27 @@ func newHandle(body func(s *scope.Scope) error) *Task {
 // has no effect. Cancel does not wait for a running task to return; use
 // [Task.Wait] or [Task.Done] for that. It is safe from any goroutine.
 func (t *Task) Cancel() {
+	if t == nil {
+		panic("dispatcher: Cancel called on a nil *Task; use the handle Submit returns")
+	}
 	for {
 		switch t.state.Load() {
-		case taskQueued:
-			if t.state.CompareAndSwap(taskQueued, taskCancelled) {
-				t.lane.d.unqueue(t)
-				t.complete(context.Canceled)
+		case taskWaiting:
+			c := t.lane.c
+			c.mu.Lock()
+			if t.state.Load() != taskWaiting {
+				c.mu.Unlock()
+				continue // a runner popped it meanwhile
+			}
+			t.state.Store(taskDone)
+			t.lane.unlinkLocked(t)
+			c.mu.Unlock()
+			c.end(t, context.Canceled)
+			return
+		case taskStarting:
+			if t.state.CompareAndSwap(taskStarting, taskDone) {
+				// Its runner finds it done and only frees its slot.
+				t.lane.c.end(t, context.Canceled)
 				return
 			}
 		case taskRunning:
@@ -70,15 +102,22 @@ func (t *Task) Cancel() {
 }
 
 // Wait waits for the task to complete and returns its result: nil or the
-// error its body returned; a [*scope.PanicError] if it panicked;
+// error its body returned; a [*scope.PanicError] if it panicked; an error
+// matching [scope.ErrGoexit] if it called [runtime.Goexit];
 // [context.Canceled] if it was cancelled with [Task.Cancel]; [ErrClosed] if
-// the dispatcher closed before the task started; [ErrFull] if a bounded
-// mailbox with the [Reject] policy turned it away.
+// the dispatcher closed (or was shut down) before the task started; [ErrFull]
+// if a bounded mailbox with the [Reject] policy turned it away.
 //
 // If ctx ends first, Wait returns ctx.Err(): ending ctx ends only the
 // waiting, not the task. Wait may be called any number of times, from any
-// goroutine.
+// goroutine. It panics if ctx is nil.
 func (t *Task) Wait(ctx context.Context) error {
+	if t == nil {
+		panic("dispatcher: Wait called on a nil *Task; use the handle Submit returns")
+	}
+	if ctx == nil {
+		panic("dispatcher: Wait called with nil ctx; pass context.Background() or the caller's context")
+	}
 	select {
 	case <-t.done:
 		return t.err
@@ -95,24 +134,15 @@ func (t *Task) Wait(ctx context.Context) error {
 // Done returns a channel that is closed when the task has completed, so that
 // a task can be awaited in a select. After Done is closed, [Task.Wait]
 // returns at once.
-func (t *Task) Done() <-chan struct{} { return t.done }
-
-// complete records err as the result of a handle and releases its waiters.
-// It is called exactly once per handle, by whoever moved the task out of
-// taskQueued or, for a running task, by its runner.
-func (t *Task) complete(err error) {
-	if t.done == nil {
-		return
+func (t *Task) Done() <-chan struct{} {
+	if t == nil {
+		panic("dispatcher: Done called on a nil *Task; use the handle Submit returns")
 	}
-	t.err = err
-	close(t.done)
+	return t.done
 }
 
-// finish completes a task whose body has run: with its result, or with
-// context.Canceled if Cancel won the race against the end of the body.
-func (t *Task) finish(err error) {
-	if !t.state.CompareAndSwap(taskRunning, taskDone) {
-		err = context.Canceled
-	}
-	t.complete(err)
+// complete records err as the result of a handle and releases its waiters.
+func (t *Task) complete(err error) {
+	t.err = err
+	close(t.done)
 }
