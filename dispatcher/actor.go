@@ -20,8 +20,8 @@ import (
 type Actor[T any] struct {
 	logic   T
 	mailbox *channel.Chan[func(logic T)]
-	block   bool         // a bounded mailbox with the Block policy
-	scope   *scope.Scope // for the panics of Ask's functions
+	block   bool          // a bounded mailbox with the Block policy
+	scope   *scope.Scope  // for the panics of Ask's functions
 	done    chan struct{} // closed when the actor's goroutine has returned
 
 	// The actor's goroutine, to recognise calls from its own functions:

@@ -22,35 +22,34 @@ type Task struct {
 	// mutex) or in the list of tasks waiting for a runner (taskStarting;
 	// guarded by its own mutex).
 	next, prev *Task
-	ready      chan error    // a blocked submitter waits for its admission (nil) or ErrClosed
+	ready      chan error // a blocked submitter waits for its admission (nil) or ErrClosed
 
 	cancel context.CancelCauseFunc // handles only: set by the runner before taskRunning
 	done   chan struct{}           // handles only; nil for a RunAsync task
 	err    error                   // written before done is closed
 }
 
-// A task's states. It has one state machine: every transition is a change
-// of state, made by compare-and-swap (or, for the transitions out of a
-// lane's list, under the core's mutex, which Cancel takes too), so that
-// whoever makes a transition owns what follows it. Whoever moves a task to
-// taskDone reports its result and ends it (see core.end), exactly once.
+// A task's states. A task has one state machine: every change of state is a
+// transition in the table below, made by compare-and-swap (CAS) or, for the
+// transitions into and out of a lane's list, under the core's mutex (mu),
+// which Cancel takes too; so whoever makes a transition owns what follows.
+// Whoever moves an accepted task to taskDone reports its result and ends it
+// (see core.end and core.endOn), exactly once.
 //
-//	              admitted (room)            popped for a slot / token
-//	 taskBlocked ───────────────▶ taskWaiting ─────────────────────┐
-//	      │  └───────────── popped (a mailbox of 0) ──────────┐     │
-//	      │ closed: not accepted                              ▼     ▼
-//	      ▼                       Cancel, dropped  ◀──── taskStarting ◀── submitted (no wait)
-//	  taskDone ◀─────────────────────────────────────────────  │
-//	      ▲                                                     │ a runner starts it
-//	      │ the body returns                                    ▼
-//	      ├──────────────────────────────────────────────── taskRunning
-//	      │ the body returns (result: context.Canceled)          │ Cancel
-//	      └──────────────────────────────────────────────── taskCancelled ◀┘
-//
-// taskStarting is the zero value: a task submitted when it can start at once
-// goes straight to a runner without a store. taskWaiting tasks can also be
-// cancelled or dropped (to taskDone); taskBlocked tasks have not been
-// accepted yet, so only the dispatcher's closing turns them away.
+//	from           to             by
+//	(submitted)    taskStarting   submit: it can start at once (the zero state: no store)
+//	(submitted)    taskWaiting    submit: room in the lane's mailbox           mu
+//	(submitted)    taskBlocked    submit: mailbox full, policy Block           mu
+//	taskBlocked    taskWaiting    room freed: its submitter is released        mu
+//	taskBlocked    taskStarting   popped from a mailbox of 0                   mu
+//	taskBlocked    taskDone       the dispatcher closes: it was never accepted mu
+//	taskWaiting    taskStarting   popped for a free slot or a token            mu
+//	taskWaiting    taskDone       Cancel, or dropped (forced shutdown)         mu
+//	taskStarting   taskRunning    its runner starts the body                   CAS
+//	taskStarting   taskDone       Cancel, or its runner drops it               CAS
+//	taskRunning    taskCancelled  Cancel: the task's context is cancelled      CAS
+//	taskRunning    taskDone       the body returned                            CAS
+//	taskCancelled  taskDone       the body returned (result: context.Canceled) store
 const (
 	taskStarting  uint32 = iota // accepted; holds a running slot if limited; on its way to a runner
 	taskBlocked                 // in a lane's list; its submitter waits for room (not accepted yet)
