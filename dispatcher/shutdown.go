@@ -73,34 +73,58 @@ func (c *core) force(cause error) {
 	}
 	c.mu.Unlock()
 	c.cancel(cause) // no effect if the outer scope's end cancelled it
+	c.reportDropped(dropped)
+}
+
+// reportDropped ends the tasks dropped from the lanes: the handles complete
+// with ErrClosed at once, and the onError functions of RunAsync tasks are
+// called by a reporter, a fork of the outer scope, as a runner would call
+// them: a panic there fails the outer scope, which reports it with its
+// stack.
+//
+// Starting the fork is safe from any goroutine: the tasks still count in
+// live, so the outer scope cannot have ended.
+func (c *core) reportDropped(dropped []*Task) {
+	var calls []*Task
 	for _, t := range dropped {
-		c.reportDropped(t)
+		switch {
+		case t.done != nil:
+			c.end(t, ErrClosed)
+		case t.onError == nil:
+			c.leave()
+		default:
+			calls = append(calls, t)
+		}
+	}
+	if len(calls) > 0 {
+		c.outer.GoDaemonNamed("dispatcher onError", (&reporter{c, calls}).run)
 	}
 }
 
-// reportDropped ends a task dropped from a lane. A RunAsync task's onError
-// runs in a fork of its own, as a runner would call it: a panic there fails
-// the outer scope, which reports it with its stack, and the other dropped
-// tasks are still reported.
-//
-// Starting the fork is safe from any goroutine: t still counts in live, so
-// the outer scope cannot have ended.
-func (c *core) reportDropped(t *Task) {
-	if t.done != nil {
-		c.end(t, ErrClosed)
-		return
+// A reporter calls the onError functions of dropped tasks, in order.
+type reporter struct {
+	c     *core
+	tasks []*Task
+}
+
+func (r *reporter) run(context.Context) error {
+	id := goid()
+	r.c.inside.add(id)
+	defer r.c.inside.remove(id)
+	defer func() {
+		// An onError panicked or called runtime.Goexit, which fails the
+		// outer scope: the other tasks are still reported, by a new fork
+		// (the tasks keep the scope open).
+		if len(r.tasks) > 0 {
+			r.c.outer.GoDaemonNamed("dispatcher onError", (&reporter{r.c, r.tasks}).run)
+		}
+	}()
+	for len(r.tasks) > 0 {
+		t := r.tasks[0]
+		r.tasks = r.tasks[1:]
+		r.c.endOn(t, ErrClosed)
 	}
-	if t.onError == nil {
-		c.leave()
-		return
-	}
-	c.outer.GoDaemonNamed("dispatcher onError", func(context.Context) error {
-		id := goid()
-		c.inside.add(id)
-		defer c.inside.remove(id)
-		c.endOn(t, ErrClosed)
-		return nil
-	})
+	return nil
 }
 
 // watch is the dispatcher's daemon fork in the outer scope. When the
