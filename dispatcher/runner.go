@@ -23,7 +23,10 @@ import (
 // grown stacks are reused; with nothing to do it waits idle, unless enough
 // runners do, or ends.
 
-// A runner is a fork of the outer scope that runs tasks.
+// A runner is a fork of the outer scope that runs tasks: a daemon (it never
+// keeps the scope open) and unsupervised (a task's failure, even a
+// runtime.Goexit that takes the runner's goroutine with it, is the task's,
+// and never fails the outer scope on its own). It is a [scope.Job].
 type runner struct {
 	c    *core
 	pace bool // start as the pacer (see rate.go) rather than take a pending task
@@ -58,13 +61,16 @@ func (c *core) start(t *Task) {
 	}
 }
 
-// spawn starts r as a daemon fork of the outer scope. The caller makes sure
-// that the outer scope has not ended: it holds a count in live, or is a fork
-// of the outer scope itself.
-func (c *core) spawn(r *runner) { c.outer.GoDaemonNamed("dispatcher runner", r.run) }
+// runnerSpec is how the outer scope runs a runner.
+var runnerSpec = scope.ForkSpec{Name: "dispatcher runner", Daemon: true, Unsupervised: true}
 
-// run is a runner's fork function.
-func (r *runner) run(ctx context.Context) error {
+// spawn starts r as a fork of the outer scope. The caller makes sure that
+// the outer scope has not ended: it holds a count in live, or is a fork of
+// the outer scope itself.
+func (c *core) spawn(r *runner) { c.outer.Start(runnerSpec, r) }
+
+// Run is a runner's work: tasks, until none is left for it.
+func (r *runner) Run(context.Context) error {
 	c := r.c
 	id := goid()
 	c.inside.add(id)
@@ -86,6 +92,18 @@ func (r *runner) run(ctx context.Context) error {
 			}
 		}
 	}
+}
+
+// Finish receives how the runner's goroutine ended. A runtime.Goexit in a
+// task's body was that task's failure, reported already. Anything else that
+// ended it abnormally came from the user's onError (a panic, with its stack,
+// or a Goexit), and fails the outer scope, as it would from a fork: the
+// runner is unsupervised, so it reports the failure itself.
+func (r *runner) Finish(outcome error) {
+	if outcome == nil || r.exited && errors.Is(outcome, scope.ErrGoexit) {
+		return
+	}
+	r.c.fail(outcome)
 }
 
 // arrive is the first step of a new runner: it takes the oldest pending
@@ -293,9 +311,13 @@ func (c *core) end(t *Task, err error) {
 }
 
 // fail fails the outer scope with err, as a fork of it would: the runners
-// are forks whose failures do not reach the scope on their own.
+// are forks whose failures do not reach the scope on their own. It starts a
+// daemon fork that returns (or panics with) err, called from a fork of the
+// outer scope: a daemon, like the runners, so that it neither waits for a
+// slot of a limited scope nor fails a scope that is ending normally with a
+// mere error (as the runner itself would not).
 func (c *core) fail(err error) {
-	c.outer.Go(func(context.Context) error {
+	c.outer.GoDaemonNamed("dispatcher task failure", func(context.Context) error {
 		if pe, ok := err.(*scope.PanicError); ok {
 			panic(pe) // the scope keeps the original value and stack
 		}
