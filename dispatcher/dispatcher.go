@@ -104,9 +104,17 @@ type core struct {
 	ringTail *Dispatcher
 }
 
-// taskKey marks the contexts of a dispatcher's tasks: its value is the
-// dispatcher's core.
+// taskKey marks the contexts of a dispatcher's tasks: its value is a
+// *taskMark.
 type taskKey struct{}
+
+// A taskMark names the dispatcher whose task a context belongs to, and the
+// mark of the context the dispatcher was created in, if any: a dispatcher
+// created in a task of another one.
+type taskMark struct {
+	c     *core
+	outer *taskMark
+}
 
 // New returns a Dispatcher whose tasks run under outer. It starts a daemon
 // fork in outer (see [scope.Scope.GoDaemon]), as are the task runners; they
@@ -141,7 +149,8 @@ func New(outer *scope.Scope, opts ...Option) *Dispatcher {
 		shards:  make([]context.Context, min(8*procs, 64)),
 	}
 	c.ctx, c.cancel = context.WithCancelCause(outer.Context())
-	marked := context.WithValue(c.ctx, taskKey{}, c)
+	outerMark, _ := c.ctx.Value(taskKey{}).(*taskMark)
+	marked := context.WithValue(c.ctx, taskKey{}, &taskMark{c, outerMark})
 	c.cancelShards = make([]context.CancelCauseFunc, len(c.shards))
 	for i := range c.shards {
 		c.shards[i], c.cancelShards[i] = context.WithCancelCause(marked)

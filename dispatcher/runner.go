@@ -240,9 +240,10 @@ func (c *core) runBody(ctx, shard context.Context, r *runner, t *Task) (err erro
 	if p != nil {
 		pe, ok := p.Value.(*scope.PanicError)
 		if !ok {
-			// Supervised panics only with a *PanicError: this is a bug,
-			// which the outer scope reports with its own name.
-			panic(p.Value)
+			// Supervised panics only with a *PanicError, which names the
+			// task's scope; should anything else come, it is reported
+			// like one, in the outer scope's name.
+			pe = &scope.PanicError{Value: p.Value, Stack: p.Stack, Scope: c.outer.String()}
 		}
 		return pe
 	}

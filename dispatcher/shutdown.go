@@ -147,10 +147,14 @@ func (c *core) watch(context.Context) error {
 // calledFromInside reports whether a call with ctx comes from the
 // dispatcher's own work: a runner's goroutine (a task's body or onError),
 // a fork that reports a dropped task, or a goroutine that holds the context
-// of one of its tasks (a fork of a task's scope).
+// of one of its tasks (a fork of a task's scope, or a task of a dispatcher
+// created in one of its tasks).
 func (c *core) calledFromInside(ctx context.Context) bool {
-	if v, _ := ctx.Value(taskKey{}).(*core); v == c {
-		return true
+	mark, _ := ctx.Value(taskKey{}).(*taskMark)
+	for ; mark != nil; mark = mark.outer {
+		if mark.c == c {
+			return true
+		}
 	}
 	return c.inside.has(goid())
 }

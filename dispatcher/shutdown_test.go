@@ -196,6 +196,15 @@ func TestShutdownFromInsideDoesNotWaitForItself(t *testing.T) {
 				result <- d.Shutdown(context.Background())
 			})
 		}},
+		{"task of a dispatcher made in a task", func(d *dispatcher.Dispatcher, result chan<- error) {
+			d.Submit(func(s *scope.Scope) error {
+				inner := dispatcher.New(s)
+				return inner.Submit(func(s *scope.Scope) error {
+					result <- d.Shutdown(s.Context())
+					return nil
+				}).Wait(s.Context())
+			})
+		}},
 		{"fork with the task's context", func(d *dispatcher.Dispatcher, result chan<- error) {
 			d.Submit(func(s *scope.Scope) error {
 				s.Go(func(ctx context.Context) error {
@@ -292,3 +301,25 @@ func TestShutdownWithoutTasks(t *testing.T) {
 
 // noop is a task that does nothing.
 func noop(*scope.Scope) error { return nil }
+
+func TestShutdownFromDroppedTasksOnError(t *testing.T) {
+	// The onError of a task dropped by a forced shutdown runs in a fork of
+	// the dispatcher's own: a Shutdown called there does not wait either.
+	synctest.Test(t, func(t *testing.T) {
+		_ = scope.Supervised(context.Background(), func(s *scope.Scope) error {
+			d := dispatcher.New(s, dispatcher.WithLimit(1))
+			_ = d.RunAsync(func(s *scope.Scope) error { <-s.Context().Done(); return nil }, nil)
+			inner := make(chan error, 1)
+			_ = d.RunAsync(noop, func(err error) { inner <- d.Shutdown(context.Background()) })
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			if err := d.Shutdown(ctx); !errors.Is(err, context.Canceled) {
+				t.Errorf("Shutdown = %v, want context.Canceled", err)
+			}
+			if err := <-inner; err != nil {
+				t.Errorf("Shutdown from the dropped task's onError = %v, want nil", err)
+			}
+			return nil
+		})
+	})
+}
