@@ -28,7 +28,8 @@ func (c *core) wantPacerLocked() bool {
 // pace is the pacer's loop, run by a runner (see above). It returns, giving
 // up the role, when no task waits, no slot is free, or the dispatcher stops
 // starting tasks.
-func (c *core) pace() {
+func (c *core) pace(r *runner) {
+	r.flush() // before it waits
 	for {
 		c.mu.Lock()
 		if c.ring == nil || !c.slotFreeLocked() || c.forced || c.ctx.Err() != nil {
@@ -38,15 +39,15 @@ func (c *core) pace() {
 		}
 		c.mu.Unlock()
 
-		r := c.cfg.rate.Reserve()
-		if r.OK() {
-			if delay := r.Delay(); delay > 0 {
+		res := c.cfg.rate.Reserve()
+		if res.OK() {
+			if delay := res.Delay(); delay > 0 {
 				timer := time.NewTimer(delay)
 				select {
 				case <-timer.C:
 				case <-c.ctx.Done():
 					timer.Stop()
-					r.Cancel()
+					res.Cancel()
 					continue // the loop gives up the role
 				}
 			}
@@ -54,19 +55,20 @@ func (c *core) pace() {
 
 		c.mu.Lock()
 		t := c.nextLocked()
-		if t != nil && r.OK() && c.cfg.limit != 0 {
+		if t != nil && res.OK() && c.cfg.limit != 0 {
 			c.running++
 		}
 		c.mu.Unlock()
 		switch {
 		case t == nil:
-			r.Cancel() // the waiting tasks were cancelled meanwhile
-		case r.OK():
+			res.Cancel() // the waiting tasks were cancelled meanwhile
+		case res.OK():
 			c.start(t)
 		default:
 			// The limiter's burst is 0: no token can ever be granted.
 			if t.state.CompareAndSwap(taskStarting, taskDone) {
-				c.endOn(t, fmt.Errorf("dispatcher: the rate limiter grants no token (burst %d)", c.cfg.rate.Burst()))
+				c.endOn(r, t, fmt.Errorf("dispatcher: the rate limiter grants no token (burst %d)", c.cfg.rate.Burst()))
+				r.flush()
 			}
 		}
 	}

@@ -35,6 +35,36 @@ type runner struct {
 	// goroutine is going away with it, and that is the task's failure,
 	// reported to the task, not the runner's.
 	exited bool
+
+	// ended counts the tasks this runner ended that still count in live.
+	// Taking each off live at once would make the runners and the
+	// submitters share one cache line per task; a runner takes its count
+	// off at the latest before it may wait (idle, pacing) or ends, and at
+	// once while the dispatcher is closing, so that live only overstates
+	// the tasks left while a runner is busy, which keeps live above 0
+	// anyway.
+	ended int64
+}
+
+// taskEnded counts a task that r ended (see ended). A nil runner takes it
+// off live at once.
+func (r *runner) taskEnded(c *core) {
+	if r == nil {
+		c.leave()
+		return
+	}
+	r.ended++
+	if c.closing.Load() {
+		r.flush()
+	}
+}
+
+// flush takes r's ended tasks off live.
+func (r *runner) flush() {
+	if n := r.ended; n > 0 {
+		r.ended = 0
+		r.c.leaveN(n)
+	}
 }
 
 // start starts t, which is in taskStarting and holds a running slot if the
@@ -75,9 +105,10 @@ func (r *runner) Run(context.Context) error {
 	id := goid()
 	c.inside.add(id)
 	defer c.inside.remove(id)
+	defer r.flush() // also when a task's Goexit or onError's panic ends the runner
 	var t *Task
 	if r.pace {
-		c.pace()
+		c.pace(r)
 	} else {
 		t = c.arrive()
 	}
@@ -87,6 +118,7 @@ func (r *runner) Run(context.Context) error {
 			t = c.runOne(r, t)
 		}
 		if t = c.takePending(); t == nil {
+			r.flush()
 			if t = c.awaitTask(); t == nil {
 				return nil
 			}
@@ -202,25 +234,25 @@ func (c *core) runOne(r *runner, t *Task) (next *Task) {
 		// Closing without waiting: a task that has not started is dropped,
 		// not started with a context that is already cancelled.
 		if t.state.CompareAndSwap(taskStarting, taskDone) {
-			c.endDropped(t)
+			c.endDropped(r, t)
 		}
-		return c.release(true)
+		return c.release(r, true)
 	}
 	if !t.state.CompareAndSwap(taskStarting, taskRunning) {
-		return c.release(true) // cancelled before it started: Cancel ended it
+		return c.release(r, true) // cancelled before it started: Cancel ended it
 	}
 	returned := false
 	defer func() {
 		if !returned { // this goroutine is going away; hand the slot on
-			if n := c.release(false); n != nil {
+			if n := c.release(r, false); n != nil {
 				c.start(n)
 			}
 		}
 	}()
 	err := c.runBody(ctx, shard, r, t)
-	c.endOn(t, c.outcome(t, shard, err))
+	c.endOn(r, t, c.outcome(t, shard, err))
 	returned = true
-	return c.release(true)
+	return c.release(r, true)
 }
 
 // errGoexit is the failure of a task whose body called runtime.Goexit (as
@@ -235,7 +267,7 @@ var errGoexit = fmt.Errorf("dispatcher: task: %w", scope.ErrGoexit)
 func (c *core) runBody(ctx, shard context.Context, r *runner, t *Task) (err error) {
 	p := catch.Call(func() { err = scope.Supervised(ctx, t.body) }, func() {
 		r.exited = true
-		c.endOn(t, c.outcome(t, shard, errGoexit))
+		c.endOn(r, t, c.outcome(t, shard, errGoexit))
 	})
 	if p != nil {
 		pe, ok := p.Value.(*scope.PanicError)
@@ -262,7 +294,8 @@ func (c *core) outcome(t *Task, shard context.Context, err error) error {
 		}
 		return err
 	}
-	t.state.Store(taskDone)
+	// A RunAsync task has no handle, so nothing reads its state any more:
+	// it stays taskRunning, and saves a store per task.
 	if err == nil || shard.Err() == nil {
 		return err
 	}
@@ -275,12 +308,12 @@ func (c *core) outcome(t *Task, shard context.Context, err error) error {
 	return err
 }
 
-// endOn ends t with result err, on a goroutine of the outer scope (a runner,
-// or a fork that reports dropped tasks): a handle completes; a RunAsync
-// task's failure goes to its onError, or, if it has none, fails the outer
-// scope. Then t no longer counts in live, even if onError panics.
-func (c *core) endOn(t *Task, err error) {
-	defer c.leave()
+// endOn ends t with result err, on a goroutine of the outer scope (runner r,
+// or, with r nil, a fork that reports dropped tasks): a handle completes; a
+// RunAsync task's failure goes to its onError, or, if it has none, fails the
+// outer scope. Then t no longer counts in live, even if onError panics.
+func (c *core) endOn(r *runner, t *Task, err error) {
+	defer r.taskEnded(c)
 	switch {
 	case t.done != nil:
 		t.complete(err)
@@ -296,12 +329,12 @@ func (c *core) endOn(t *Task, err error) {
 // goroutine of the outer scope: it reports ErrClosed to the handle or the
 // onError, if any. A RunAsync task without onError has no one to tell, and
 // its drop is no failure of the outer scope.
-func (c *core) endDropped(t *Task) {
+func (c *core) endDropped(r *runner, t *Task) {
 	if t.done == nil && t.onError == nil {
-		c.leave()
+		r.taskEnded(c)
 		return
 	}
-	c.endOn(t, ErrClosed)
+	c.endOn(r, t, ErrClosed)
 }
 
 // end ends a handle that is not running (Cancel, a drop): it completes with
@@ -332,7 +365,7 @@ func (c *core) fail(err error) {
 // for a token: the runner then becomes the pacer, if there is none, and
 // paces (only if mayPace; otherwise it starts a runner to pace) before it
 // looks for a task.
-func (c *core) release(mayPace bool) *Task {
+func (c *core) release(r *runner, mayPace bool) *Task {
 	if !c.gated {
 		return nil
 	}
@@ -352,7 +385,7 @@ func (c *core) release(mayPace bool) *Task {
 	c.mu.Unlock()
 	if pace {
 		if mayPace {
-			c.pace()
+			c.pace(r)
 		} else {
 			c.spawn(&runner{c: c, pace: true})
 		}

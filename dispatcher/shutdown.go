@@ -22,8 +22,11 @@ import (
 
 // leave takes one count off live: a task has ended, or a submission that
 // was not accepted has returned.
-func (c *core) leave() {
-	if c.live.Add(-1) == 0 && c.closing.Load() {
+func (c *core) leave() { c.leaveN(1) }
+
+// leaveN takes n counts off live.
+func (c *core) leaveN(n int64) {
+	if c.live.Add(-n) == 0 && c.closing.Load() {
 		c.drain()
 	}
 }
@@ -122,7 +125,7 @@ func (r *reporter) run(context.Context) error {
 	for len(r.tasks) > 0 {
 		t := r.tasks[0]
 		r.tasks = r.tasks[1:]
-		r.c.endOn(t, ErrClosed)
+		r.c.endOn(nil, t, ErrClosed)
 	}
 	return nil
 }
