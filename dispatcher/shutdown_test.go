@@ -3,6 +3,7 @@ package dispatcher_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -321,5 +322,31 @@ func TestShutdownFromDroppedTasksOnError(t *testing.T) {
 			}
 			return nil
 		})
+	})
+}
+
+func TestShutdownEndsTheDispatchersForks(t *testing.T) {
+	// Once Shutdown has returned nil, the dispatcher's runners (idle ones
+	// included) and its own fork return, while the outer scope runs on.
+	synctest.Test(t, func(t *testing.T) {
+		m := scope.NewMonitor()
+		_ = scope.Supervised(context.Background(), func(s *scope.Scope) error {
+			d := dispatcher.New(s)
+			for range 20 {
+				_ = d.RunAsync(noop, nil)
+			}
+			if err := d.Shutdown(context.Background()); err != nil {
+				t.Errorf("Shutdown = %v", err)
+			}
+			synctest.Wait()
+			for _, info := range m.Snapshot() {
+				for _, f := range info.Forks {
+					if strings.HasPrefix(f.Name, "dispatcher") {
+						t.Errorf("fork %s still running after Shutdown", f)
+					}
+				}
+			}
+			return nil
+		}, scope.WithMonitor(m))
 	})
 }
