@@ -183,8 +183,12 @@ func TestActorShutdownFromItsOwnFunction(t *testing.T) {
 	err := scope.Supervised(context.Background(), func(s *scope.Scope) error {
 		a := dispatcher.NewActor(s, &c)
 		result := make(chan error, 1)
-		_ = a.Tell(func(*counter) { result <- a.Shutdown(context.Background()) })
-		_ = a.Tell(func(c *counter) { c.n++ }) // accepted before: runs
+		gate := make(chan struct{})
+		_ = a.Tell(func(*counter) { <-gate; result <- a.Shutdown(context.Background()) })
+		if err := a.Tell(func(c *counter) { c.n++ }); err != nil { // accepted before: runs
+			t.Fatalf("Tell = %v", err)
+		}
+		close(gate)
 		if err := within(t, result, "Shutdown from the actor"); err != nil {
 			t.Errorf("Shutdown from the actor's function = %v, want nil", err)
 		}

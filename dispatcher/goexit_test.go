@@ -123,14 +123,16 @@ func TestPanickingOnError(t *testing.T) {
 	v = mustPanic(t, func() {
 		_ = scope.Supervised(context.Background(), func(s *scope.Scope) error {
 			d := dispatcher.New(s, dispatcher.WithLimit(1))
-			release := occupy(t, d)
-			defer close(release)
+			release := occupy(t, d) // until a was dropped: a, b and c wait
 			for _, name := range []string{"a", "b", "c"} {
 				_ = d.RunAsync(noop, func(err error) {
 					mu.Lock()
 					heard = append(heard, name)
 					mu.Unlock()
-					if name == "b" {
+					switch name {
+					case "a":
+						close(release)
+					case "b":
 						panic("onError b")
 					}
 				})
