@@ -50,6 +50,9 @@ type Task struct {
 //	taskRunning    taskCancelled  Cancel: the task's context is cancelled      CAS
 //	taskRunning    taskDone       the body returned                            CAS
 //	taskCancelled  taskDone       the body returned (result: context.Canceled) store
+//
+// A RunAsync task has no handle, so no one can cancel it or read its state
+// once it runs: it ends in taskRunning, which saves a store per task.
 const (
 	taskStarting  uint32 = iota // accepted; holds a running slot if limited; on its way to a runner
 	taskBlocked                 // in a lane's list; its submitter waits for room (not accepted yet)
