@@ -23,8 +23,8 @@ import (
 //
 // Every Dispatcher is also a lane: a queue of its own into the runners it
 // shares with the lanes made from it by [Dispatcher.NewLane]. Lanes matter
-// only when tasks wait (see [WithLimit]): waiting tasks then start lane by
-// lane in turn.
+// only when tasks wait (see [WithLimit] and [WithRateLimit]): waiting tasks
+// then start lane by lane in turn.
 //
 // Tasks run on runners, daemon forks of the outer scope that go from task to
 // task, each task in a fresh nested scope; between tasks, a few of them

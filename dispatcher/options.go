@@ -64,6 +64,8 @@ const (
 	Reject
 )
 
+// String returns the policy's name: "Block", "Reject", or "Policy(n)" for
+// any other value.
 func (p Policy) String() string {
 	switch p {
 	case Block:
