@@ -10,7 +10,4 @@ require (
 	go.uber.org/goleak v1.3.0
 )
 
-require (
-	golang.org/x/sync v0.25.0 // indirect
-	golang.org/x/time v0.16.0 // indirect
-)
+require golang.org/x/time v0.16.0 // indirect
