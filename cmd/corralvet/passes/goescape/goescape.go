@@ -1,0 +1,273 @@
+// Package goescape defines an analyzer that finds go statements in scope
+// bodies and fork functions.
+//
+// # Analyzer goescape
+//
+// goescape: check for go statements that escape a scope
+//
+// Every goroutine corral starts belongs to a scope: the scope cancels it when
+// it fails or ends, and does not return until it has returned. A plain go
+// statement in a scope's body or in a fork starts a goroutine that belongs to
+// nothing: the scope neither waits for it nor cancels it, its panic crashes
+// the process, and it may still run after Supervised has returned.
+//
+//	scope.Supervised(ctx, func(s *scope.Scope) error {
+//		go refresh(cache) // nobody waits for it or stops it
+//		...
+//	})
+//
+// Start it in the scope instead:
+//
+//	s.Go(func(ctx context.Context) error {
+//		refresh(cache)
+//		return nil
+//	})
+//
+// The analyzer looks at the functions corral runs: scope bodies (the
+// functions given to scope.Supervised, scope.Run, dispatcher tasks) and fork
+// functions (those given to Scope.Go and its variants, fork.New and the other
+// fork kinds, fork.Par and the other combinators, stream stages, retry and
+// timeout operations, a scope.Job's Run method): any function passed to
+// corral that receives a *scope.Scope or a context.Context first. It does not
+// look into other functions, nor into function literals that a body or a
+// fork defines but does not pass to corral.
+//
+// A goroutine that the same function waits for with a sync.WaitGroup
+// (wg.Done in the goroutine, wg.Wait after the go statement) does not
+// escape, and is not reported.
+//
+// When a *scope.Scope is in reach, the suggested fix starts the goroutine
+// with its Go method instead.
+package goescape
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/corral-go/corral/cmd/corralvet/internal/corral"
+	"github.com/corral-go/corral/cmd/corralvet/internal/edit"
+)
+
+// Analyzer is the goescape analyzer.
+var Analyzer = &analysis.Analyzer{
+	Name:     "goescape",
+	Doc:      doc,
+	URL:      "https://github.com/corral-go/corral/blob/main/docs/corralvet.md#goescape",
+	Requires: []*analysis.Analyzer{corral.Funcs},
+	Run:      run,
+}
+
+const doc = `check for go statements that escape a scope
+
+A go statement in a scope body or a fork function (any function passed to
+corral that receives a *scope.Scope or a context.Context) starts a goroutine
+that no scope owns: nothing waits for it or cancels it, and its panic crashes
+the process. Start it with s.Go (or fork.New) instead. A goroutine that the
+same function waits for with a sync.WaitGroup is not reported.`
+
+func run(pass *analysis.Pass) (any, error) {
+	idx := pass.ResultOf[corral.Funcs].(*corral.Index)
+	for _, f := range idx.Funcs {
+		if f.Roles&(corral.RoleBody|corral.RoleFork) == 0 {
+			continue
+		}
+		body := f.Body()
+		corral.WalkOwn(body, func(n ast.Node) bool {
+			g, ok := n.(*ast.GoStmt)
+			if !ok {
+				return true
+			}
+			if waitedFor(pass.TypesInfo, body, g) {
+				return true
+			}
+			d := analysis.Diagnostic{
+				Pos:     g.Go,
+				End:     g.Call.Lparen,
+				Message: "go statement in a " + f.What() + " starts a goroutine that no scope owns: nothing waits for it or cancels it; start it with s.Go",
+			}
+			if fix, ok := suggest(pass, g); ok {
+				d.SuggestedFixes = []analysis.SuggestedFix{fix}
+			}
+			pass.Report(d)
+			return true
+		})
+	}
+	return nil, nil
+}
+
+// waitedFor reports whether the goroutine g starts calls Done on a
+// sync.WaitGroup whose Wait the function body calls after g.
+func waitedFor(info *types.Info, body *ast.BlockStmt, g *ast.GoStmt) bool {
+	lit, ok := ast.Unparen(g.Call.Fun).(*ast.FuncLit)
+	if !ok {
+		return false
+	}
+	done := map[*types.Var]bool{}
+	ast.Inspect(lit.Body, func(n ast.Node) bool {
+		if v := waitGroupCall(info, n, "Done"); v != nil {
+			done[v] = true
+		}
+		return true
+	})
+	if len(done) == 0 {
+		return false
+	}
+	waited := false
+	corral.WalkOwn(body, func(n ast.Node) bool {
+		if n.Pos() < g.End() {
+			return !waited
+		}
+		if v := waitGroupCall(info, n, "Wait"); v != nil && done[v] {
+			waited = true
+		}
+		return !waited
+	})
+	return waited
+}
+
+// waitGroupCall returns the variable v of a call v.method() on a
+// sync.WaitGroup (or a pointer to one).
+func waitGroupCall(info *types.Info, n ast.Node, method string) *types.Var {
+	call, ok := n.(*ast.CallExpr)
+	if !ok {
+		return nil
+	}
+	fn := corral.Callee(info, call)
+	if !corral.IsMethod(fn, "sync", "WaitGroup", method) {
+		return nil
+	}
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return nil
+	}
+	return corral.RootVar(info, sel.X)
+}
+
+// suggest rewrites "go f()" or "go func() { ... }()" as s.Go, if a
+// *scope.Scope variable is in reach. Calls with arguments are left alone:
+// go evaluates them at once, a fork function would evaluate them later.
+func suggest(pass *analysis.Pass, g *ast.GoStmt) (analysis.SuggestedFix, bool) {
+	if len(g.Call.Args) != 0 {
+		return analysis.SuggestedFix{}, false
+	}
+	sc := scopeInReach(pass, g.Pos())
+	if sc == nil {
+		return analysis.SuggestedFix{}, false
+	}
+	file := edit.FileOf(pass, g.Pos())
+	if file == nil {
+		return analysis.SuggestedFix{}, false
+	}
+	ctxPkg, imports, ok := edit.Import(pass.TypesInfo, pass.Pkg, file, g.Pos(), "context")
+	if !ok {
+		return analysis.SuggestedFix{}, false
+	}
+	src := edit.FileSource(pass, g.Pos())
+	param := "ctx"
+	head := sc.Name() + ".Go(func(" + param + " " + ctxPkg + ".Context) error {"
+	var edits []analysis.TextEdit
+	switch fun := ast.Unparen(g.Call.Fun).(type) {
+	case *ast.FuncLit:
+		if fun.Type.Params.NumFields() != 0 || fun.Type.Results.NumFields() != 0 {
+			return analysis.SuggestedFix{}, false
+		}
+		if mentions(fun.Body, "ctx") {
+			param = "_"
+			head = sc.Name() + ".Go(func(" + param + " " + ctxPkg + ".Context) error {"
+		}
+		// go func() {   ->   s.Go(func(ctx context.Context) error {
+		edits = append(edits, analysis.TextEdit{Pos: g.Go, End: fun.Body.Lbrace + 1, NewText: []byte(head)})
+		// The literal's own bare returns now return nil.
+		corral.WalkOwn(fun.Body, func(n ast.Node) bool {
+			if r, ok := n.(*ast.ReturnStmt); ok {
+				edits = append(edits, analysis.TextEdit{Pos: r.Return, End: r.End(), NewText: []byte("return nil")})
+			}
+			return true
+		})
+		// }()   ->   return nil })
+		tail := "})"
+		if !terminates(fun.Body) {
+			indent := edit.Indent(pass.Fset, src, g.Pos())
+			tail = "\t" + "return nil\n" + indent + "})"
+			if f := pass.Fset.File(g.Pos()); f != nil && f.Line(fun.Body.Rbrace) == f.Line(fun.Body.Lbrace) {
+				tail = "; return nil })"
+			}
+		}
+		edits = append(edits, analysis.TextEdit{Pos: fun.Body.Rbrace, End: g.End(), NewText: []byte(tail)})
+	default:
+		call := edit.Source(pass.Fset, src, g.Call)
+		if call == "" {
+			return analysis.SuggestedFix{}, false
+		}
+		edits = append(edits, analysis.TextEdit{Pos: g.Go, End: g.End(), NewText: []byte(head + " " + call + "; return nil })")})
+	}
+	edits = append(edits, imports...)
+	return analysis.SuggestedFix{
+		Message:   "Start the goroutine with " + sc.Name() + ".Go",
+		TextEdits: edits,
+	}, true
+}
+
+// scopeInReach returns the innermost variable of type *scope.Scope visible
+// at pos.
+func scopeInReach(pass *analysis.Pass, pos token.Pos) *types.Var {
+	for sc := pass.Pkg.Scope().Innermost(pos); sc != nil && sc != pass.Pkg.Scope(); sc = sc.Parent() {
+		for _, name := range sc.Names() {
+			v, ok := sc.Lookup(name).(*types.Var)
+			if !ok || !corral.IsScope(v.Type()) || v.Pos() > pos || name == "_" {
+				continue
+			}
+			if _, obj := pass.Pkg.Scope().Innermost(pos).LookupParent(name, pos); obj == v {
+				return v
+			}
+		}
+	}
+	return nil
+}
+
+// mentions reports whether an identifier named name occurs in n.
+func mentions(n ast.Node, name string) bool {
+	found := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && id.Name == name {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// terminates reports whether a block certainly ends with a return, a panic
+// or an endless loop, so that nothing may follow it.
+func terminates(b *ast.BlockStmt) bool {
+	if len(b.List) == 0 {
+		return false
+	}
+	switch s := b.List[len(b.List)-1].(type) {
+	case *ast.ReturnStmt:
+		return true
+	case *ast.ExprStmt:
+		call, ok := s.X.(*ast.CallExpr)
+		if !ok {
+			return false
+		}
+		id, ok := ast.Unparen(call.Fun).(*ast.Ident)
+		return ok && id.Name == "panic"
+	case *ast.ForStmt:
+		if s.Cond != nil {
+			return false
+		}
+		brk := false
+		ast.Inspect(s.Body, func(n ast.Node) bool {
+			if b, ok := n.(*ast.BranchStmt); ok && b.Tok == token.BREAK {
+				brk = true
+			}
+			return !brk
+		})
+		return !brk
+	}
+	return false
+}
