@@ -84,10 +84,10 @@ func (f *Func) What() string {
 	switch {
 	case f.Roles&RoleBody != 0:
 		kind = "scope body"
-	case f.Roles&RoleFork != 0:
-		kind = "fork function"
 	case f.Roles&RoleRegister != 0:
 		kind = "register function"
+	case f.Roles&RoleFork != 0:
+		kind = "fork function"
 	}
 	return kind + " passed to " + Describe(f.Callee)
 }

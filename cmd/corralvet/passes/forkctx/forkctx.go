@@ -31,21 +31,25 @@
 //		}
 //	})
 //
-// The analyzer looks at every function corral runs with a context (forks,
+// The analyzer looks at every function corral runs with a context: forks,
 // combinator tasks, stream stages, retry and timeout operations, a
-// scope.Job's Run method) and at scope bodies and dispatcher tasks, whose
-// context is their scope's (s.Context()). It reports one that never refers to
-// its context (a blank or unnamed parameter, or one it never uses; for a body,
-// no call of s.Context() and no use of s beyond starting forks or calling
-// corral) and that blocks in its own statements: time.Sleep, a channel
-// receive or send outside a select, a select without a default case, a range
-// over a channel, sync.WaitGroup.Wait, sync.Cond.Wait, or a corral call that
-// takes a context, since it then takes another one.
+// scope.Job's Run method. It reports one that never refers to its context (a
+// blank or unnamed parameter, or one it never uses) and that blocks in its
+// own statements: time.Sleep, a channel receive, a send on an unbuffered
+// channel, a select without a default case, a range over a channel,
+// sync.WaitGroup.Wait, sync.Cond.Wait, or a corral call that takes a
+// context (it then takes another one, which the scope does not cancel).
 //
-// A function that reads its context anywhere is not reported, even if some of
-// its waits ignore it: the analyzer cannot tell which waits are short. Code in
-// function literals that the function defines is not looked at, as it may run
-// at another time.
+// What the analyzer leaves alone, to avoid false reports:
+//   - a function that reads its context anywhere, even if some of its waits
+//     ignore it: the analyzer cannot tell which waits are short;
+//   - a send on a channel made with a buffer (make(chan T, n)), the usual
+//     way to collect one result per fork;
+//   - code in function literals that the function defines, which may run at
+//     another time;
+//   - scope bodies and dispatcher tasks (functions that receive a
+//     *scope.Scope): a body runs on its caller's goroutine and commonly waits
+//     for a signal from its own forks, which the scope would wait for anyway.
 package forkctx
 
 import (
@@ -69,12 +73,12 @@ var Analyzer = &analysis.Analyzer{
 
 const doc = `check for fork functions that never read their ctx but block
 
-A fork that never refers to its context, yet sleeps, waits on a channel, a
-select, a WaitGroup or a corral call given another context, goes on waiting
-after its scope is cancelled, and keeps the scope from ending. Scope bodies and
-dispatcher tasks are checked the same way, their context being s.Context().
-Honour the context: select on ctx.Done(), use timeout.Sleep(ctx, d), pass ctx
-to the calls that wait.`
+A fork function (any function corral runs with a context: forks, combinator
+tasks, stream stages, retry and timeout operations) that never refers to its
+context, yet sleeps, waits on a channel, a select, a WaitGroup or a corral call
+given another context, goes on waiting after its scope is cancelled, and keeps
+the scope from ending. Honour the context: select on ctx.Done(), use
+timeout.Sleep(ctx, d), pass ctx to the calls that wait.`
 
 func run(pass *analysis.Pass) (any, error) {
 	idx := pass.ResultOf[corral.Funcs].(*corral.Index)
@@ -83,79 +87,43 @@ func run(pass *analysis.Pass) (any, error) {
 		if body == nil {
 			continue
 		}
-		var what string
-		switch {
-		case f.Roles&corral.RoleFork != 0:
-			if f.Param != nil && corral.Uses(pass.TypesInfo, body, f.Param) {
-				continue
-			}
-			what = "never reads its ctx"
-		case f.Roles&corral.RoleBody != 0:
-			if f.Param != nil && readsScopeContext(pass.TypesInfo, body, f.Param) {
-				continue
-			}
-			what = "never reads its scope's context"
-		default:
+		if f.Roles&corral.RoleFork == 0 || readsContext(pass.TypesInfo, body, f.Param) {
 			continue
 		}
-		n, op := firstBlocking(pass.TypesInfo, body)
+		n, op := firstBlocking(pass.TypesInfo, idx, body)
 		if n == nil {
 			continue
 		}
 		pass.Report(analysis.Diagnostic{
 			Pos: n.Pos(),
 			End: n.End(),
-			Message: f.What() + " " + what + " but blocks in " + op +
+			Message: f.What() + " never reads its ctx but blocks in " + op +
 				": after a cancellation it keeps waiting, and its scope cannot end; let ctx end the wait (select on ctx.Done(), timeout.Sleep, pass ctx on)",
 		})
 	}
 	return nil, nil
 }
 
-// readsScopeContext reports whether body reads the context of the scope s:
-// calls s.Context(), or hands s to code that may (anything but corral's
-// functions and s's own fork-starting methods).
-func readsScopeContext(info *types.Info, body ast.Node, s *types.Var) bool {
-	// Uses of s that do not read its context: receivers of its other
-	// methods, and arguments of corral's functions (fork.New(s, f)).
-	harmless := map[*ast.Ident]bool{}
-	ast.Inspect(body, func(n ast.Node) bool {
-		call, ok := n.(*ast.CallExpr)
-		if !ok {
-			return true
-		}
-		fn := corral.Callee(info, call)
-		if fn == nil {
-			return true
-		}
-		if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && fn.Name() != "Context" {
-			recv := fn.Type().(*types.Signature).Recv()
-			if id, ok := ast.Unparen(sel.X).(*ast.Ident); ok && info.Uses[id] == s && recv != nil && corral.IsScope(recv.Type()) {
-				harmless[id] = true
-			}
-		}
-		if corral.IsAPI(fn.Pkg()) {
-			for _, arg := range call.Args {
-				if id, ok := ast.Unparen(arg).(*ast.Ident); ok && info.Uses[id] == s {
-					harmless[id] = true
-				}
-			}
-		}
+// readsContext reports whether body refers to its context parameter, or
+// calls the Context method of a *scope.Scope (a fork that watches
+// s.Context() watches its own scope's cancellation).
+func readsContext(info *types.Info, body *ast.BlockStmt, param *types.Var) bool {
+	if param != nil && corral.Uses(info, body, param) {
 		return true
-	})
-	reads := false
+	}
+	found := false
 	ast.Inspect(body, func(n ast.Node) bool {
-		if id, ok := n.(*ast.Ident); ok && info.Uses[id] == s && !harmless[id] {
-			reads = true
+		if call, ok := n.(*ast.CallExpr); ok && corral.IsMethod(corral.Callee(info, call), corral.ScopePkg, "Scope", "Context") {
+			found = true
 		}
-		return !reads
+		return !found
 	})
-	return reads
+	return found
 }
 
 // firstBlocking returns the first statement or expression of body, outside
 // function literals, that blocks without a context, and describes it.
-func firstBlocking(info *types.Info, body *ast.BlockStmt) (ast.Node, string) {
+func firstBlocking(info *types.Info, idx *corral.Index, body *ast.BlockStmt) (ast.Node, string) {
 	var (
 		found ast.Node
 		op    string
@@ -188,8 +156,10 @@ func firstBlocking(info *types.Info, body *ast.BlockStmt) (ast.Node, string) {
 			}
 			return false
 		case *ast.SendStmt:
-			found, op = n, "a channel send"
-			return false
+			if !buffered(info, idx, n.Chan) {
+				found, op = n, "a channel send"
+				return false
+			}
 		case *ast.UnaryExpr:
 			if n.Op == token.ARROW {
 				found, op = n, "a channel receive"
@@ -237,4 +207,35 @@ func blockingCall(info *types.Info, call *ast.CallExpr) string {
 		return corral.Describe(fn) + " with a context that is not its own"
 	}
 	return ""
+}
+
+// buffered reports whether ch is a local variable, or a variable the
+// package assigns only once, made with make(chan T, n) and n not 0: a send
+// to it waits only if the buffer is full, and code that sizes a buffer for
+// its sends ("one result per fork") does not wait at all.
+func buffered(info *types.Info, idx *corral.Index, ch ast.Expr) bool {
+	id, ok := ast.Unparen(ch).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	v, ok := info.Uses[id].(*types.Var)
+	if !ok {
+		return false
+	}
+	mk, ok := ast.Unparen(idx.Source(v)).(*ast.CallExpr)
+	if !ok || len(mk.Args) != 2 {
+		return false
+	}
+	if b, ok := info.Uses[identOf(mk.Fun)].(*types.Builtin); !ok || b.Name() != "make" {
+		return false
+	}
+	if tv, ok := info.Types[mk.Args[1]]; ok && tv.Value != nil && tv.Value.String() == "0" {
+		return false
+	}
+	return true
+}
+
+func identOf(e ast.Expr) *ast.Ident {
+	id, _ := ast.Unparen(e).(*ast.Ident)
+	return id
 }

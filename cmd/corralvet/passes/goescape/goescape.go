@@ -32,9 +32,12 @@
 // look into other functions, nor into function literals that a body or a
 // fork defines but does not pass to corral.
 //
-// A goroutine that the same function waits for with a sync.WaitGroup
-// (wg.Done in the goroutine, wg.Wait after the go statement) does not
-// escape, and is not reported.
+// A goroutine that the same function waits for does not escape, and is not
+// reported: one that calls Done on a sync.WaitGroup whose Wait the function
+// calls after the go statement, or that sends on (or closes) a channel the
+// function then receives from outside a select's cases. A receive that is a
+// select case, next to ctx.Done(), does not wait for the goroutine when the
+// context ends first, and does not count.
 //
 // When a *scope.Scope is in reach, the suggested fix starts the goroutine
 // with its Go method instead.
@@ -66,7 +69,8 @@ A go statement in a scope body or a fork function (any function passed to
 corral that receives a *scope.Scope or a context.Context) starts a goroutine
 that no scope owns: nothing waits for it or cancels it, and its panic crashes
 the process. Start it with s.Go (or fork.New) instead. A goroutine that the
-same function waits for with a sync.WaitGroup is not reported.`
+same function waits for (sync.WaitGroup.Wait, or a receive outside a select
+from a channel the goroutine sends on or closes) is not reported.`
 
 func run(pass *analysis.Pass) (any, error) {
 	idx := pass.ResultOf[corral.Funcs].(*corral.Index)
@@ -83,10 +87,14 @@ func run(pass *analysis.Pass) (any, error) {
 			if waitedFor(pass.TypesInfo, body, g) {
 				return true
 			}
+			advice := "start it with s.Go"
+			if f.Roles&corral.RoleRegister != 0 {
+				advice = "if the goroutine is yours rather than a library's, produce the values with source.FromFunc"
+			}
 			d := analysis.Diagnostic{
 				Pos:     g.Go,
 				End:     g.Call.Lparen,
-				Message: "go statement in a " + f.What() + " starts a goroutine that no scope owns: nothing waits for it or cancels it; start it with s.Go",
+				Message: "go statement in a " + f.What() + " starts a goroutine that no scope owns: nothing waits for it or cancels it; " + advice,
 			}
 			if fix, ok := suggest(pass, g); ok {
 				d.SuggestedFixes = []analysis.SuggestedFix{fix}
@@ -98,30 +106,71 @@ func run(pass *analysis.Pass) (any, error) {
 	return nil, nil
 }
 
-// waitedFor reports whether the goroutine g starts calls Done on a
-// sync.WaitGroup whose Wait the function body calls after g.
+// waitedFor reports whether the function body waits for the goroutine g
+// starts: after g, it calls Wait on a sync.WaitGroup that the goroutine
+// calls Done on, or receives (outside a select's cases, or with range) from
+// a channel that the goroutine sends on or closes.
 func waitedFor(info *types.Info, body *ast.BlockStmt, g *ast.GoStmt) bool {
 	lit, ok := ast.Unparen(g.Call.Fun).(*ast.FuncLit)
 	if !ok {
 		return false
 	}
-	done := map[*types.Var]bool{}
+	groups := map[*types.Var]bool{}
+	chans := map[*types.Var]bool{}
 	ast.Inspect(lit.Body, func(n ast.Node) bool {
 		if v := waitGroupCall(info, n, "Done"); v != nil {
-			done[v] = true
+			groups[v] = true
+		}
+		switch n := n.(type) {
+		case *ast.SendStmt:
+			if v := corral.RootVar(info, n.Chan); v != nil {
+				chans[v] = true
+			}
+		case *ast.CallExpr:
+			if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok && len(n.Args) == 1 {
+				if b, ok := info.Uses[id].(*types.Builtin); ok && b.Name() == "close" {
+					if v := corral.RootVar(info, n.Args[0]); v != nil {
+						chans[v] = true
+					}
+				}
+			}
 		}
 		return true
 	})
-	if len(done) == 0 {
+	if len(groups) == 0 && len(chans) == 0 {
 		return false
 	}
+	// The receives that are a select's cases wait only if no other case
+	// is ready first, such as ctx.Done().
+	comms := map[ast.Node]bool{}
+	corral.WalkOwn(body, func(n ast.Node) bool {
+		if cc, ok := n.(*ast.CommClause); ok && cc.Comm != nil {
+			ast.Inspect(cc.Comm, func(n ast.Node) bool {
+				comms[n] = true
+				return true
+			})
+		}
+		return true
+	})
 	waited := false
 	corral.WalkOwn(body, func(n ast.Node) bool {
-		if n.Pos() < g.End() {
+		if waited || n.Pos() < g.End() {
 			return !waited
 		}
-		if v := waitGroupCall(info, n, "Wait"); v != nil && done[v] {
+		if v := waitGroupCall(info, n, "Wait"); v != nil && groups[v] {
 			waited = true
+		}
+		switch n := n.(type) {
+		case *ast.UnaryExpr:
+			if n.Op == token.ARROW && !comms[n] {
+				if v := corral.RootVar(info, n.X); v != nil && chans[v] {
+					waited = true
+				}
+			}
+		case *ast.RangeStmt:
+			if v := corral.RootVar(info, n.X); v != nil && chans[v] {
+				waited = true
+			}
 		}
 		return !waited
 	})

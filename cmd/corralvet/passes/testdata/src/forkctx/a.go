@@ -100,21 +100,6 @@ func op(ctx context.Context) error {
 	})
 }
 
-func body(ctx context.Context, signals <-chan struct{}) error {
-	return scope.Supervised(ctx, func(s *scope.Scope) error {
-		s.Go(func(ctx context.Context) error { return process(ctx, 1) })
-		<-signals // want `scope body passed to scope.Supervised never reads its scope's context but blocks in a channel receive`
-		return nil
-	})
-}
-
-func task(d *dispatcher.Dispatcher) {
-	_ = d.RunAsync(func(*scope.Scope) error {
-		time.Sleep(time.Second) // want `scope body passed to Dispatcher.RunAsync never reads its scope's context`
-		return nil
-	}, nil)
-}
-
 type job struct{ done chan struct{} }
 
 func (j job) Run(context.Context) error {
@@ -154,6 +139,19 @@ func passesContextOn(s *scope.Scope, wg *sync.WaitGroup) {
 	})
 }
 
+func watchesScope(s *scope.Scope, ticks <-chan time.Time) {
+	s.GoDaemon(func(context.Context) error {
+		for {
+			select {
+			case <-s.Context().Done():
+				return nil
+			case <-ticks:
+				refresh()
+			}
+		}
+	})
+}
+
 func doesNotBlock(s *scope.Scope) {
 	s.Go(func(context.Context) error {
 		refresh()
@@ -176,6 +174,43 @@ func definesCallback(s *scope.Scope, register func(func())) {
 		register(func() { time.Sleep(time.Second) })
 		return nil
 	})
+}
+
+// Scope bodies and dispatcher tasks are not checked: they run on their
+// caller's goroutine, and often wait for their own forks.
+func bodyWaits(ctx context.Context, signals <-chan struct{}) error {
+	return scope.Supervised(ctx, func(s *scope.Scope) error {
+		s.Go(func(ctx context.Context) error { return process(ctx, 1) })
+		<-signals
+		return nil
+	})
+}
+
+func task(d *dispatcher.Dispatcher) {
+	_ = d.RunAsync(func(*scope.Scope) error {
+		time.Sleep(time.Second)
+		return nil
+	}, nil)
+}
+
+func bufferedSend(s *scope.Scope, items []int) []int {
+	results := make(chan int, len(items))
+	for _, it := range items {
+		s.Go(func(context.Context) error {
+			results <- it * 2 // the buffer has room for every fork's result
+			return nil
+		})
+	}
+	return nil
+}
+
+func unbufferedSend(s *scope.Scope) {
+	results := make(chan int)
+	s.Go(func(context.Context) error {
+		results <- 1 // want `never reads its ctx but blocks in a channel send`
+		return nil
+	})
+	<-results
 }
 
 func bodyReadsContext(ctx context.Context, signals <-chan struct{}) error {

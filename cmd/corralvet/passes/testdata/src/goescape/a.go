@@ -44,6 +44,20 @@ func inFork(s *scope.Scope) {
 	})
 }
 
+// abandons waits for the goroutine only if ctx does not end first.
+func abandons(s *scope.Scope, srv server) {
+	s.Go(func(ctx context.Context) error {
+		errc := make(chan error, 1)
+		go func() { errc <- srv.Serve() }() // want `go statement in a fork function passed to Scope.Go`
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case err := <-errc:
+			return err
+		}
+	})
+}
+
 func inDaemonLoop(s *scope.Scope) {
 	s.GoDaemon(func(ctx context.Context) error {
 		go func() { // want `go statement in a fork function passed to Scope.GoDaemon`
@@ -121,6 +135,39 @@ func waitGroup(s *scope.Scope, items []int) {
 			}()
 		}
 		wg.Wait()
+		return nil
+	})
+}
+
+type server struct{}
+
+func (server) Serve() error { return nil }
+func (server) Close()       {}
+
+// bridge runs a call that takes no context in a goroutine, and waits for it
+// on every path.
+func bridge(s *scope.Scope, srv server) {
+	s.Go(func(ctx context.Context) error {
+		errc := make(chan error, 1)
+		go func() { errc <- srv.Serve() }()
+		select {
+		case <-ctx.Done():
+			srv.Close()
+			return <-errc
+		case err := <-errc:
+			return err
+		}
+	})
+}
+
+func closes(s *scope.Scope) {
+	s.Go(func(ctx context.Context) error {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			refresh()
+		}()
+		<-done
 		return nil
 	})
 }

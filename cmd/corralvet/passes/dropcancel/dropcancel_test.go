@@ -1,0 +1,18 @@
+package dropcancel_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"golang.org/x/tools/go/analysis/analysistest"
+
+	"github.com/corral-go/corral/cmd/corralvet/passes/dropcancel"
+)
+
+func TestAnalyzer(t *testing.T) {
+	testdata, err := filepath.Abs(filepath.Join("..", "testdata"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	analysistest.RunWithSuggestedFixes(t, testdata, dropcancel.Analyzer, "dropcancel")
+}

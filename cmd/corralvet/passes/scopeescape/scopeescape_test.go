@@ -1,0 +1,18 @@
+package scopeescape_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"golang.org/x/tools/go/analysis/analysistest"
+
+	"github.com/corral-go/corral/cmd/corralvet/passes/scopeescape"
+)
+
+func TestAnalyzer(t *testing.T) {
+	testdata, err := filepath.Abs(filepath.Join("..", "testdata"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	analysistest.Run(t, testdata, scopeescape.Analyzer, "scopeescape")
+}
