@@ -2,9 +2,11 @@ module github.com/corral-go/corral/cmd/corralvet
 
 go 1.26.0
 
-replace github.com/corral-go/corral => ../..
-
-require golang.org/x/tools v0.52.0
+require (
+	github.com/golangci/plugin-module-register v0.1.2
+	go.uber.org/goleak v1.3.0
+	golang.org/x/tools v0.52.0
+)
 
 require (
 	golang.org/x/mod v0.42.0 // indirect

@@ -1,13 +1,3 @@
-// Package corral recognises corral's API in type-checked code, for the
-// analyzers of corralvet.
-//
-// Everything is matched through go/types, by package path and name, never by
-// the text of the source: an aliased import, a method value or a generic
-// instantiation is recognised like a plain call. Where a check is about what
-// corral does with a function (start it as a fork, run it as a scope's body),
-// the function is recognised by its shape instead of by the name of the API
-// it is passed to, so that corral's next functions are covered without a
-// change here: see [Func].
 package corral
 
 import (
@@ -141,6 +131,3 @@ func Describe(fn *types.Func) string {
 	}
 	return fn.Pkg().Name() + "." + fn.Name()
 }
-
-// Unparen removes any parentheses around e.
-func Unparen(e ast.Expr) ast.Expr { return ast.Unparen(e) }

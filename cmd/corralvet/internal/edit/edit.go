@@ -1,13 +1,6 @@
-// Package edit builds the text edits of corralvet's suggested fixes.
-//
-// The edits are plain text; the tools that apply them (go vet -fix,
-// corralvet -fix, gopls, analysistest) format the result, so the edits aim
-// for code that is correct, and only roughly indented.
 package edit
 
 import (
-	"bytes"
-	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
@@ -39,7 +32,7 @@ func ImportName(file *ast.File, path string) (string, bool) {
 // Import returns the name to use for path in file, and the edits that add
 // the import if the file lacks it. It fails if the name is already taken
 // at pos by something else.
-func Import(info *types.Info, pkg *types.Package, file *ast.File, pos token.Pos, path string) (string, []analysis.TextEdit, bool) {
+func Import(pkg *types.Package, file *ast.File, pos token.Pos, path string) (string, []analysis.TextEdit, bool) {
 	if name, ok := ImportName(file, path); ok {
 		return name, nil, true
 	}
@@ -65,7 +58,7 @@ func Import(info *types.Info, pkg *types.Package, file *ast.File, pos token.Pos,
 			return name, []analysis.TextEdit{{Pos: gd.Lparen + 1, End: gd.Lparen + 1, NewText: []byte("\n\t" + quoted + sep)}}, true
 		}
 		return name, []analysis.TextEdit{
-			{Pos: gd.TokPos + token.Pos(len("import")), End: gd.TokPos + token.Pos(len("import")), NewText: []byte(" (\n\t" + quoted + "\n" + sep + "\t")},
+			{Pos: gd.TokPos + token.Pos(len("import")), End: gd.Specs[0].Pos(), NewText: []byte(" (\n\t" + quoted + "\n" + sep + "\t")},
 			{Pos: gd.End(), End: gd.End(), NewText: []byte("\n)")},
 		}, true
 	}
@@ -178,15 +171,6 @@ func FileOf(pass *analysis.Pass, pos token.Pos) *ast.File {
 		}
 	}
 	return nil
-}
-
-// Expr formats e.
-func Expr(fset *token.FileSet, e ast.Expr) string {
-	var b bytes.Buffer
-	if err := formatNode(&b, fset, e); err != nil {
-		return fmt.Sprint(e)
-	}
-	return b.String()
 }
 
 // LineEnd returns where to insert statements at the top of block: the end

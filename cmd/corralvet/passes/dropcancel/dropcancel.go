@@ -1,41 +1,8 @@
-// Package dropcancel defines an analyzer that finds register functions that
-// return no cancel function although they hold one.
-//
-// # Analyzer dropcancel
-//
-// dropcancel: check that register functions return the cancel func they get
-//
-// dispatcher.Await turns a callback API into a call that honours ctx: the
-// register function starts the operation and returns a func() that cancels
-// it, which Await calls if ctx ends first. source.FromCallback's register
-// returns its unregister func the same way. Returning nil says that the
-// operation cannot be cancelled; when the operation did hand back a way to
-// cancel it, nil leaves it running after Await has given up, the same leak
-// that go vet's lostcancel finds for context.WithCancel:
-//
-//	v, err := dispatcher.Await(ctx, func(complete func(Reply, error)) func() {
-//		lib.Request(msg, complete) // returns a func() that cancels the request
-//		return nil
-//	})
-//
-// Return it:
-//
-//	v, err := dispatcher.Await(ctx, func(complete func(Reply, error)) func() {
-//		return lib.Request(msg, complete)
-//	})
-//
-// The analyzer looks at every function passed to corral whose type has a
-// func() result (the register functions of dispatcher.Await and
-// source.FromCallback). It reports one whose every return statement returns
-// nil in that position while its own statements get a canceller from a call:
-// a func() value (a context.CancelFunc included), or a value with a Cancel()
-// or Stop() method (a *time.Timer from time.AfterFunc, a subscription).
-// The suggested fix returns the canceller from the return statements it is
-// in reach of.
 package dropcancel
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
 
 	"golang.org/x/tools/go/analysis"
@@ -75,7 +42,8 @@ func run(pass *analysis.Pass) (any, error) {
 // cancel what the call started.
 type canceller struct {
 	call *ast.CallExpr
-	v    *types.Var // the variable it is kept in; nil if dropped
+	v    *types.Var    // the variable it is kept in; nil if dropped
+	stmt *ast.ExprStmt // the statement that drops it; nil if kept
 	t    types.Type
 	expr func(name string) string // how to return it, given v's name
 }
@@ -112,6 +80,11 @@ func check(pass *analysis.Pass, f *corral.Func) {
 		Message: f.What() + " returns a nil cancel func, yet it holds " + what +
 			" that could cancel the operation: return it, so that the operation stops when ctx ends",
 	}
+	if c.stmt != nil {
+		if fix, ok := keepDropped(pass, f, c, returns); ok {
+			d.SuggestedFixes = []analysis.SuggestedFix{fix}
+		}
+	}
 	if c.v != nil {
 		var edits []analysis.TextEdit
 		for _, r := range returns {
@@ -139,10 +112,110 @@ func check(pass *analysis.Pass, f *corral.Func) {
 	pass.Report(d)
 }
 
+// keepDropped builds the fix for a canceller whose call is a statement:
+// "return call()" if the call is followed by the only return left, or else
+// "cancel := call()" and cancel returned by the returns that follow it.
+func keepDropped(pass *analysis.Pass, f *corral.Func, c *canceller, returns []*ast.ReturnStmt) (analysis.SuggestedFix, bool) {
+	info := pass.TypesInfo
+	list := enclosingList(f.Body(), c.stmt)
+	if list == nil {
+		return analysis.SuggestedFix{}, false
+	}
+	i := 0
+	for list[i] != c.stmt {
+		i++
+	}
+	var after []*ast.ReturnStmt // the returns that c.stmt's variable would reach
+	for _, r := range returns {
+		if r.Pos() > c.stmt.End() && r.End() <= list[len(list)-1].End() && !failing(info, f, r) {
+			after = append(after, r)
+		}
+	}
+	if len(after) == 0 {
+		return analysis.SuggestedFix{}, false
+	}
+	src := pass.Fset.File(c.call.Pos())
+	callText := ""
+	if content, err := pass.ReadFile(src.Name()); err == nil {
+		callText = string(content[src.Offset(c.call.Pos()):src.Offset(c.call.End())])
+	}
+	if callText == "" {
+		return analysis.SuggestedFix{}, false
+	}
+	// call(); return nil  ->  return call()
+	if r, ok := list[min(i+1, len(list)-1)].(*ast.ReturnStmt); ok && i+1 < len(list) && len(after) == 1 && after[0] == r &&
+		c.expr("x") == "x" && !commented(pass, c.stmt.End(), r.Pos()) {
+		res := r.Results[f.CancelResult]
+		return analysis.SuggestedFix{
+			Message: "Return the cancel func",
+			TextEdits: []analysis.TextEdit{
+				{Pos: c.stmt.Pos(), End: r.Pos(), NewText: nil},
+				{Pos: res.Pos(), End: res.End(), NewText: []byte(callText)},
+			},
+		}, true
+	}
+	name := ""
+	for _, n := range []string{"cancel", "stop"} {
+		if sc := pass.Pkg.Scope().Innermost(c.stmt.Pos()); sc != nil {
+			if _, obj := sc.LookupParent(n, c.stmt.Pos()); obj == nil {
+				name = n
+				break
+			}
+		}
+	}
+	if name == "" {
+		return analysis.SuggestedFix{}, false
+	}
+	edits := []analysis.TextEdit{{Pos: c.stmt.Pos(), End: c.stmt.Pos(), NewText: []byte(name + " := ")}}
+	for _, r := range after {
+		res := r.Results[f.CancelResult]
+		edits = append(edits, analysis.TextEdit{Pos: res.Pos(), End: res.End(), NewText: []byte(c.expr(name))})
+	}
+	return analysis.SuggestedFix{Message: "Keep the cancel func and return it", TextEdits: edits}, true
+}
+
+// commented reports whether a comment lies between from and to, which
+// deleting that text would lose.
+func commented(pass *analysis.Pass, from, to token.Pos) bool {
+	for _, file := range pass.Files {
+		for _, cg := range file.Comments {
+			if cg.Pos() >= from && cg.End() <= to {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// enclosingList returns the statement list that holds stmt directly.
+func enclosingList(body *ast.BlockStmt, stmt ast.Stmt) []ast.Stmt {
+	var found []ast.Stmt
+	corral.WalkOwn(body, func(n ast.Node) bool {
+		var list []ast.Stmt
+		switch n := n.(type) {
+		case *ast.BlockStmt:
+			list = n.List
+		case *ast.CaseClause:
+			list = n.Body
+		case *ast.CommClause:
+			list = n.Body
+		default:
+			return found == nil
+		}
+		for _, s := range list {
+			if s == stmt {
+				found = list
+			}
+		}
+		return found == nil
+	})
+	return found
+}
+
 // findCanceller returns the first canceller that a call in body returns.
 func findCanceller(info *types.Info, body *ast.BlockStmt) *canceller {
 	var found *canceller
-	consider := func(call *ast.CallExpr, lhs []ast.Expr) {
+	consider := func(call *ast.CallExpr, stmt *ast.ExprStmt, lhs []ast.Expr) {
 		if found != nil || excluded(info, call) {
 			return
 		}
@@ -162,7 +235,7 @@ func findCanceller(info *types.Info, body *ast.BlockStmt) *canceller {
 			if expr == nil {
 				continue
 			}
-			c := &canceller{call: call, t: t, expr: expr}
+			c := &canceller{call: call, stmt: stmt, t: t, expr: expr}
 			if lhs != nil && i < len(lhs) {
 				id, ok := ast.Unparen(lhs[i]).(*ast.Ident)
 				if ok && id.Name == "_" {
@@ -183,17 +256,17 @@ func findCanceller(info *types.Info, body *ast.BlockStmt) *canceller {
 		switch n := n.(type) {
 		case *ast.ExprStmt:
 			if call, ok := ast.Unparen(n.X).(*ast.CallExpr); ok {
-				consider(call, nil)
+				consider(call, n, nil)
 			}
 		case *ast.AssignStmt:
 			if len(n.Rhs) == 1 {
 				if call, ok := ast.Unparen(n.Rhs[0]).(*ast.CallExpr); ok {
-					consider(call, n.Lhs)
+					consider(call, nil, n.Lhs)
 				}
 			} else {
 				for i, rhs := range n.Rhs {
 					if call, ok := ast.Unparen(rhs).(*ast.CallExpr); ok && i < len(n.Lhs) {
-						consider(call, n.Lhs[i:i+1])
+						consider(call, nil, n.Lhs[i:i+1])
 					}
 				}
 			}
@@ -204,7 +277,7 @@ func findCanceller(info *types.Info, body *ast.BlockStmt) *canceller {
 					for i, name := range n.Names {
 						lhs[i] = name
 					}
-					consider(call, lhs)
+					consider(call, nil, lhs)
 				}
 			}
 		}

@@ -4,10 +4,13 @@ import (
 	"path/filepath"
 	"testing"
 
+	"go.uber.org/goleak"
 	"golang.org/x/tools/go/analysis/analysistest"
 
 	"github.com/corral-go/corral/cmd/corralvet/passes/dropcancel"
 )
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func TestAnalyzer(t *testing.T) {
 	testdata, err := filepath.Abs(filepath.Join("..", "testdata"))

@@ -32,6 +32,17 @@ func dropped(ctx context.Context) (Reply, error) {
 	})
 }
 
+func oneLine(ctx context.Context) (Reply, error) {
+	return dispatcher.Await(ctx, func(complete func(Reply, error)) func() { Request("ping", complete); return nil }) // want `holds a func\(\) from dropcancel.Request`
+}
+
+func afterTimer(ctx context.Context) (Reply, error) {
+	return dispatcher.Await(ctx, func(complete func(Reply, error)) func() {
+		time.AfterFunc(time.Second, func() { complete(Reply{}, nil) }) // want `holds a \*time.Timer from time.AfterFunc`
+		return nil
+	})
+}
+
 func kept(ctx context.Context) (Reply, error) {
 	return dispatcher.Await(ctx, func(complete func(Reply, error)) func() {
 		cancel := Request("ping", complete) // want `holds a func\(\) from dropcancel.Request`
