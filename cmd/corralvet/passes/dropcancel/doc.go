@@ -30,6 +30,8 @@
 // nil in that position while its own statements get a canceller from a call:
 // a func() value (a context.CancelFunc included), or a value with a Cancel()
 // or Stop() method (a *time.Timer from time.AfterFunc, a subscription).
-// The suggested fix returns the canceller from the return statements it is
-// in reach of.
+// A register function that calls the canceller itself (cancel(), defer
+// cancel(), t.Stop()) manages it on purpose, and is not reported. The
+// suggested fix returns the canceller from the return statements it is in
+// reach of.
 package dropcancel

@@ -67,7 +67,7 @@ func check(pass *analysis.Pass, f *corral.Func) {
 		return
 	}
 	c := findCanceller(info, f.Body())
-	if c == nil {
+	if c == nil || c.v != nil && callsItself(info, f.Body(), c.v) {
 		return
 	}
 	what := "a " + types.TypeString(c.t, types.RelativeTo(pass.Pkg))
@@ -308,6 +308,29 @@ func cancelExpr(t types.Type) func(string) string {
 		return func(v string) string { return "func() { " + v + "." + name + "() }" }
 	}
 	return nil
+}
+
+// callsItself reports whether body cancels with v itself: calls v(), or
+// v.Cancel() or v.Stop(), deferred or not. The register function then
+// manages the canceller on purpose (a synchronous operation with a
+// deadline, say), and returning nil is its choice.
+func callsItself(info *types.Info, body *ast.BlockStmt, v *types.Var) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || found {
+			return !found
+		}
+		fun := ast.Unparen(call.Fun)
+		if sel, ok := fun.(*ast.SelectorExpr); ok && (sel.Sel.Name == "Cancel" || sel.Sel.Name == "Stop") {
+			fun = ast.Unparen(sel.X)
+		}
+		if id, ok := fun.(*ast.Ident); ok && info.Uses[id] == v {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // excluded reports calls whose func() result is not a canceller.

@@ -34,7 +34,8 @@
 // The analyzer looks at every function corral runs with a context: forks,
 // combinator tasks, stream stages, retry and timeout operations, a
 // scope.Job's Run method. It reports one that never refers to its context (a
-// blank or unnamed parameter, or one it never uses) and that blocks in its
+// blank or unnamed parameter, or one it never uses), nor to any other context
+// variable or field, nor calls Context() on a scope, and that blocks in its
 // own statements: time.Sleep, a channel receive, a send on an unbuffered
 // channel, a select without a default case, a range over a channel,
 // sync.WaitGroup.Wait, sync.Cond.Wait, or a corral call that takes a
@@ -43,6 +44,10 @@
 // What the analyzer leaves alone, to avoid false reports:
 //   - a function that reads its context anywhere, even if some of its waits
 //     ignore it: the analyzer cannot tell which waits are short;
+//   - a function that reads another context variable or field: the analyzer
+//     cannot tell whether that context ends with the scope (a context derived
+//     from the scope's and kept in a struct does; the context given to
+//     Supervised does not when a sibling fails or a daemon's scope ends);
 //   - a send on a channel made with a buffer (make(chan T, n)), the usual
 //     way to collect one result per fork;
 //   - code in function literals that the function defines, which may run at

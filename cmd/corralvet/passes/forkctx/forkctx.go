@@ -52,17 +52,27 @@ func run(pass *analysis.Pass) (any, error) {
 	return nil, nil
 }
 
-// readsContext reports whether body refers to its context parameter, or
-// calls the Context method of a *scope.Scope (a fork that watches
-// s.Context() watches its own scope's cancellation).
+// readsContext reports whether body refers to a context: its context
+// parameter, any other variable or field of type context.Context (one that
+// the analyzer cannot tell apart from the fork's own, such as a context
+// derived from the scope's and kept in a struct), or the Context method of a
+// *scope.Scope. A context made on the spot (context.Background()) does not
+// count.
 func readsContext(info *types.Info, body *ast.BlockStmt, param *types.Var) bool {
 	if param != nil && corral.Uses(info, body, param) {
 		return true
 	}
 	found := false
 	ast.Inspect(body, func(n ast.Node) bool {
-		if call, ok := n.(*ast.CallExpr); ok && corral.IsMethod(corral.Callee(info, call), corral.ScopePkg, "Scope", "Context") {
-			found = true
+		switch n := n.(type) {
+		case *ast.Ident:
+			if v, ok := info.Uses[n].(*types.Var); ok && corral.IsContext(v.Type()) {
+				found = true
+			}
+		case *ast.CallExpr:
+			if corral.IsMethod(corral.Callee(info, n), corral.ScopePkg, "Scope", "Context") {
+				found = true
+			}
 		}
 		return !found
 	})

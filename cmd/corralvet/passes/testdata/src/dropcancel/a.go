@@ -117,3 +117,12 @@ func onceIsNotACanceller(ctx context.Context) (Reply, error) {
 		return nil
 	})
 }
+
+func synchronous(ctx context.Context) (Reply, error) {
+	return dispatcher.Await(ctx, func(complete func(Reply, error)) func() {
+		wctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		Watch(wctx, complete)
+		return nil
+	})
+}
