@@ -2,7 +2,6 @@ package lostresult
 
 import (
 	"context"
-	"log"
 
 	"github.com/corral-go/corral/dispatcher"
 	"github.com/corral-go/corral/fork"
@@ -15,6 +14,7 @@ func warmCache(context.Context) (int, error) { return 0, nil }
 func audit(*scope.Scope) error               { return nil }
 func notify(*scope.Scope) error              { return nil }
 func logFailure(error)                       {}
+func logf(format string, args ...any)        {}
 
 func docsBefore(ctx context.Context, s *scope.Scope, d *dispatcher.Dispatcher) {
 	warm := fork.Unsupervised(s, warmCache)
@@ -28,7 +28,7 @@ func docsAfter(ctx context.Context, s *scope.Scope, d *dispatcher.Dispatcher) er
 	warm := fork.Unsupervised(s, warmCache)
 	_ = d.RunAsync(audit, logFailure)
 	if _, err := warm.Join(); err != nil {
-		log.Printf("cache stays cold: %v", err)
+		logf("cache stays cold: %v", err)
 	}
 	if err := d.Submit(notify).Wait(ctx); err != nil {
 		return err
