@@ -39,7 +39,8 @@
 // own statements: time.Sleep, a channel receive, a send on an unbuffered
 // channel, a select without a default case, a range over a channel,
 // sync.WaitGroup.Wait, sync.Cond.Wait, or a corral call that takes a
-// context (it then takes another one, which the scope does not cancel).
+// context (it is then given one made on the spot, such as
+// context.Background(), which the scope does not cancel).
 //
 // What the analyzer leaves alone, to avoid false reports:
 //   - a function that reads its context anywhere, even if some of its waits

@@ -23,9 +23,9 @@ const doc = `check for fork functions that never read their ctx but block
 
 A fork function (any function corral runs with a context: forks, combinator
 tasks, stream stages, retry and timeout operations) that never refers to its
-context, yet sleeps, waits on a channel, a select, a WaitGroup or a corral call
-given another context, goes on waiting after its scope is cancelled, and keeps
-the scope from ending. Honour the context: select on ctx.Done(), use
+context (nor any other context variable), yet sleeps, waits on a channel, a
+select, a WaitGroup or a corral call given a context made on the spot, goes on
+waiting after its scope is cancelled, and keeps the scope from ending. Honour the context: select on ctx.Done(), use
 timeout.Sleep(ctx, d), pass ctx to the calls that wait.`
 
 func run(pass *analysis.Pass) (any, error) {
