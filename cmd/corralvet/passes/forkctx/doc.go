@@ -51,6 +51,9 @@
 //     Supervised does not when a sibling fails or a daemon's scope ends);
 //   - a send on a channel made with a buffer (make(chan T, n)), the usual
 //     way to collect one result per fork;
+//   - a time.Sleep of a constant duration under 100ms outside any loop of
+//     the function, the usual stand-in for work in examples: it delays the
+//     scope's end by no more than that (in a loop it may repeat without end);
 //   - code in function literals that the function defines, which may run at
 //     another time;
 //   - scope bodies and dispatcher tasks (functions that receive a

@@ -2,8 +2,10 @@ package forkctx
 
 import (
 	"go/ast"
+	"go/constant"
 	"go/token"
 	"go/types"
+	"time"
 
 	"golang.org/x/tools/go/analysis"
 
@@ -86,6 +88,14 @@ func firstBlocking(info *types.Info, idx *corral.Index, body *ast.BlockStmt) (as
 		found ast.Node
 		op    string
 	)
+	var loops []ast.Node
+	corral.WalkOwn(body, func(n ast.Node) bool {
+		switch n.(type) {
+		case *ast.ForStmt, *ast.RangeStmt:
+			loops = append(loops, n)
+		}
+		return true
+	})
 	var visit func(n ast.Node) bool
 	visit = func(n ast.Node) bool {
 		if found != nil || n == nil {
@@ -131,7 +141,7 @@ func firstBlocking(info *types.Info, idx *corral.Index, body *ast.BlockStmt) (as
 				}
 			}
 		case *ast.CallExpr:
-			if what := blockingCall(info, n); what != "" {
+			if what := blockingCall(info, n); what != "" && !shortSleep(info, n, loops) {
 				found, op = n, what
 				return false
 			}
@@ -140,6 +150,34 @@ func firstBlocking(info *types.Info, idx *corral.Index, body *ast.BlockStmt) (as
 	}
 	ast.Inspect(body, visit)
 	return found, op
+}
+
+// shortSleepLimit is the longest time.Sleep that forkctx lets pass outside
+// a loop: a scope's end waits no longer than that for it.
+const shortSleepLimit = 100 * time.Millisecond
+
+// shortSleep reports whether call is a time.Sleep of a constant duration
+// under shortSleepLimit, outside every loop of the function: a stand-in for
+// work in examples, which delays the scope's end by no more than that. In a
+// loop the same sleep may repeat without end.
+func shortSleep(info *types.Info, call *ast.CallExpr, loops []ast.Node) bool {
+	if !corral.IsFunc(corral.Callee(info, call), "time", "Sleep") || len(call.Args) != 1 {
+		return false
+	}
+	tv, ok := info.Types[call.Args[0]]
+	if !ok || tv.Value == nil {
+		return false
+	}
+	d, exact := constant.Int64Val(constant.ToInt(tv.Value))
+	if !exact || d >= int64(shortSleepLimit) {
+		return false
+	}
+	for _, l := range loops {
+		if l.Pos() <= call.Pos() && call.End() <= l.End() {
+			return false
+		}
+	}
+	return true
 }
 
 // blockingCall describes a call that blocks with no regard for the

@@ -72,7 +72,7 @@ func named(s *scope.Scope) { s.GoNamed("worker", worker) }
 
 func stage(src source.Source[int]) source.Source[int] {
 	return source.MapPar(src, 2, func(_ context.Context, v int) (int, error) {
-		time.Sleep(time.Millisecond) // want `fork function passed to source.MapPar never reads its ctx`
+		time.Sleep(time.Second) // want `fork function passed to source.MapPar never reads its ctx`
 		return v, nil
 	})
 }
@@ -160,6 +160,22 @@ func watchesScope(s *scope.Scope, ticks <-chan time.Time) {
 			case <-ticks:
 				refresh()
 			}
+		}
+	})
+}
+
+func shortWork(s *scope.Scope) {
+	s.Go(func(context.Context) error {
+		time.Sleep(time.Millisecond) // the work
+		return nil
+	})
+}
+
+func shortButLooping(s *scope.Scope) {
+	s.Go(func(context.Context) error {
+		for {
+			time.Sleep(10 * time.Millisecond) // want `never reads its ctx but blocks in time.Sleep`
+			refresh()
 		}
 	})
 }
