@@ -576,3 +576,27 @@ func TestAll(t *testing.T) {
 		})
 	})
 }
+
+// TestNilContextPanics checks that every function that takes a ctx panics
+// at once, naming itself, when given a nil one, rather than crashing with a
+// nil dereference (or, for All, only once the loop runs).
+func TestNilContextPanics(t *testing.T) {
+	c := channel.New[int](1)
+	var nilCtx context.Context
+	for _, tt := range []struct {
+		name string
+		call func()
+	}{
+		{"Send", func() { _ = c.Send(nilCtx, 1) }},
+		{"Receive", func() { _, _ = c.Receive(nilCtx) }},
+		{"All", func() { _ = c.All(nilCtx) }},
+		{"Select", func() { _, _ = channel.Select(nilCtx, channel.Default(nil)) }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			mustPanic(t, "channel: "+tt.name+" called with nil ctx; pass context.Background() or the caller's context", tt.call)
+		})
+	}
+	if c.Len() != 0 {
+		t.Fatal("Send with a nil ctx sent its value")
+	}
+}

@@ -1,13 +1,9 @@
 package channel
 
-import (
-	"reflect"
-	"sync/atomic"
-	"time"
-)
+import "time"
 
-// A Clause is one case of a [Select]: [OnReceive], [OnSend], [OnGoReceive],
-// [OnTimeout] or [Default]. A Clause holds no state of its own, so one built
+// A Clause is one case of a [Select]: [OnReceive], [OnSend], [OnTimeout] or
+// [Default]. A Clause holds no state of its own, so one built
 // before a loop can be passed to every Select in it, even to several at
 // once; a nil Clause is never chosen, like a nil channel in a select
 // statement, which lets a loop switch a clause off without renumbering the
@@ -26,7 +22,7 @@ type Clause interface {
 	poll(i int) (r result, wake *waiter, fired bool, err error)
 	// register queues a node for clause i owned by w, with core locked; a
 	// nil w means the node's own waiter, which is returned.
-	register(w *waiter, i int, hybrid bool) (result, *waiter)
+	register(w *waiter, i int) (result, *waiter)
 	// finish runs after the locks are released: it delivers the outcome to
 	// the clause's function and returns the clause's error.
 	finish(r result) error
@@ -36,20 +32,15 @@ type clauseKind uint8
 
 const (
 	kindChan    clauseKind = iota // OnReceive, OnSend
-	kindGo                        // OnGoReceive
 	kindTimeout                   // OnTimeout
 	kindDefault                   // Default
 )
 
-// result is the outcome of a polled or registered clause: a *node[T], or a
-// *goValue[T] for a Go channel.
+// result is the outcome of a polled or registered clause: a *node[T].
 type result interface {
 	// settleLocked runs with the node's channel locked once the Select is
-	// decided. It takes the node out of its queue if it is still there; if
-	// the node received a value provisionally (kindProvisional), it
-	// confirms it, or puts it back when putBack is set because a plain Go
-	// channel clause fired instead.
-	settleLocked(putBack bool)
+	// decided. It takes the node out of its queue if it is still there.
+	settleLocked()
 	release()
 }
 
@@ -73,26 +64,6 @@ func OnSend[T any](c *Chan[T], v T, f func()) Clause {
 		panic("channel: OnSend called with nil channel")
 	}
 	return &sendClause[T]{c: c, v: v, f: f}
-}
-
-// OnGoReceive returns a clause that receives a value from a plain Go
-// channel, such as one fed by a goroutine that reads a socket, and passes it
-// to f, which may be nil. Once the Go channel is closed and no other clause
-// can fire, the clause is chosen with [ErrClosed] and f is not called, as
-// with a done [Chan]. A nil c panics.
-//
-// A Select with OnGoReceive clauses is slower than one without: it waits
-// through [reflect.Select]. A Go channel cannot take a value back, so when
-// such a Select receives from one at the same moment as a [Chan] hands it a
-// value, the Go channel's value wins and the other is put back at the head
-// of its channel, to be received again (possibly after values sent later).
-// And while such a Select waits in an [OnSend] clause, [Chan.TryReceive]
-// does not see its value: a receiver that waits gets it.
-func OnGoReceive[T any](c <-chan T, f func(v T)) Clause {
-	if c == nil {
-		panic("channel: OnGoReceive called with nil channel")
-	}
-	return &goRecvClause[T]{c: c, f: f}
 }
 
 // OnTimeout returns a clause that fires, calling f (which may be nil), when
@@ -142,7 +113,7 @@ func (cl *recvClause[T]) poll(int) (result, *waiter, bool, error) {
 	return n, w, true, nil
 }
 
-func (cl *recvClause[T]) register(w *waiter, i int, hybrid bool) (result, *waiter) {
+func (cl *recvClause[T]) register(w *waiter, i int) (result, *waiter) {
 	c := cl.c
 	n := c.getNode()
 	if w == nil {
@@ -150,9 +121,6 @@ func (cl *recvClause[T]) register(w *waiter, i int, hybrid bool) (result, *waite
 		w.state.Store(stateWaiting) // a Send or Receive leaves it as it was
 	}
 	n.w, n.idx = w, int32(i)
-	if hybrid {
-		n.kind = kindProvisional
-	}
 	c.recvq.push(n)
 	return n, w
 }
@@ -198,7 +166,7 @@ func (cl *sendClause[T]) poll(int) (result, *waiter, bool, error) {
 	return nil, w, ok, err
 }
 
-func (cl *sendClause[T]) register(w *waiter, i int, hybrid bool) (result, *waiter) {
+func (cl *sendClause[T]) register(w *waiter, i int) (result, *waiter) {
 	c := cl.c
 	n := c.getNode()
 	if w == nil {
@@ -206,10 +174,6 @@ func (cl *sendClause[T]) register(w *waiter, i int, hybrid bool) (result, *waite
 		w.state.Store(stateWaiting) // a Send or Receive leaves it as it was
 	}
 	n.w, n.idx, n.send, n.val = w, int32(i), true, cl.v
-	if hybrid {
-		n.kind = kindNotify
-		c.notify++
-	}
 	c.sendq.push(n)
 	return n, w
 }
@@ -228,101 +192,9 @@ func (cl *sendClause[T]) finish(r result) error {
 }
 
 // settleLocked implements result.
-func (n *node[T]) settleLocked(putBack bool) {
-	c := n.c
-	c.removeLocked(n)
-	if !n.inFlight {
-		return
-	}
-	n.inFlight = false
-	c.inFlight--
-	if putBack {
-		putBacks.Add(1)
-		if c.state != stateFailed {
-			c.pushFront(n.val)
-		}
-		var zero T
-		n.val = zero
-	}
-	c.settleLocked()
-}
+func (n *node[T]) settleLocked() { n.c.removeLocked(n) }
 
 func (n *node[T]) release() { n.c.putNode(n) }
-
-// putBacks counts provisional values put back, for tests.
-var putBacks atomic.Int64
-
-type goRecvClause[T any] struct {
-	c <-chan T
-	f func(T)
-}
-
-// goValue carries a value received from a Go channel to finish.
-type goValue[T any] struct{ v T }
-
-func (*goValue[T]) settleLocked(bool) {}
-func (*goValue[T]) release()          {}
-
-func (*goRecvClause[T]) kind() clauseKind { return kindGo }
-func (*goRecvClause[T]) core() *core      { return nil }
-
-func (cl *goRecvClause[T]) tryFire() bool {
-	select {
-	case v, ok := <-cl.c:
-		if !ok {
-			// Closed: rule 2 of Select, which the locked poll applies.
-			// Receiving again there gets the same answer.
-			return false
-		}
-		if cl.f != nil {
-			cl.f(v)
-		}
-		return true
-	default:
-		return false
-	}
-}
-
-func (cl *goRecvClause[T]) poll(int) (result, *waiter, bool, error) {
-	select {
-	case v, ok := <-cl.c:
-		if !ok {
-			return nil, nil, false, ErrClosed
-		}
-		return &goValue[T]{v}, nil, true, nil
-	default:
-		return nil, nil, false, nil
-	}
-}
-
-func (*goRecvClause[T]) register(*waiter, int, bool) (result, *waiter) {
-	panic("channel: internal error: register on a Go channel clause")
-}
-
-func (cl *goRecvClause[T]) finish(r result) error {
-	if cl.f != nil {
-		cl.f(r.(*goValue[T]).v)
-	}
-	return nil
-}
-
-// selectCase and deliver let Select wait on the Go channel through
-// reflect.Select.
-func (cl *goRecvClause[T]) selectCase() reflect.SelectCase {
-	return reflect.SelectCase{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(cl.c)}
-}
-
-func (cl *goRecvClause[T]) deliver(v reflect.Value, ok bool) error {
-	if !ok {
-		return ErrClosed
-	}
-	return cl.finish(&goValue[T]{v.Interface().(T)})
-}
-
-type goClause interface {
-	selectCase() reflect.SelectCase
-	deliver(v reflect.Value, ok bool) error
-}
 
 // funcClause is what the clauses that wait on no channel (a timeout,
 // Default) have in common: they never fire on their own, and firing runs f.
@@ -331,7 +203,7 @@ type funcClause struct{ f func() }
 func (*funcClause) core() *core                             { return nil }
 func (*funcClause) tryFire() bool                           { return false }
 func (*funcClause) poll(int) (result, *waiter, bool, error) { return nil, nil, false, nil }
-func (*funcClause) register(*waiter, int, bool) (result, *waiter) {
+func (*funcClause) register(*waiter, int) (result, *waiter) {
 	panic("channel: internal error: register on a clause without a channel")
 }
 func (cl *funcClause) finish(result) error {

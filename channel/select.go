@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"reflect"
 	"time"
 )
 
@@ -19,8 +18,7 @@ import (
 //     available, a send with room or a waiting receiver. If several can,
 //     one is chosen at random, as in Go's select statement, so none starves.
 //  2. Otherwise, if a clause's channel has ended (done and drained for a
-//     receive, done for a send, failed for either, closed for
-//     [OnGoReceive]), Select returns that clause's index and [ErrClosed] or
+//     receive, done for a send, failed for either), Select returns that clause's index and [ErrClosed] or
 //     the failure, without running its function. A loop can then drop the
 //     clause (set it to nil) and go on with the others.
 //  3. Otherwise [Default] fires, or an [OnTimeout] clause with a duration of
@@ -31,8 +29,11 @@ import (
 //
 // A Select with no clause that can ever fire (no clauses, or only nil ones)
 // waits for ctx to end, like an empty select statement. More than one
-// Default panics.
+// Default panics, and so does a nil ctx.
 func Select(ctx context.Context, clauses ...Clause) (int, error) {
+	if ctx == nil {
+		panicNilCtx("Select")
+	}
 	done := ctx.Done()
 	if done != nil {
 		select {
@@ -112,14 +113,14 @@ const small = 8
 // nothing. Nothing that escapes may be stored in it: escape analysis does
 // not tell fields apart, and its slices point into selectLocked's frame.
 type selector struct {
-	clauses    []Clause
-	order      []int32  // poll order: a random permutation
-	locks      []*core  // the channels, each once, in lock order
-	regs       []result // registered nodes, by clause index
-	def        int      // the Default clause, or -1
-	timeout    int      // the shortest OnTimeout clause, or -1
-	d          time.Duration
-	nchan, ngo int
+	clauses []Clause
+	order   []int32  // poll order: a random permutation
+	locks   []*core  // the channels, each once, in lock order
+	regs    []result // registered nodes, by clause index
+	def     int      // the Default clause, or -1
+	timeout int      // the shortest OnTimeout clause, or -1
+	d       time.Duration
+	nchan   int
 }
 
 func (s *selector) init() {
@@ -131,8 +132,6 @@ func (s *selector) init() {
 		case kindChan:
 			s.nchan++
 			s.addLock(cl.core())
-		case kindGo:
-			s.ngo++
 		case kindTimeout:
 			if d := cl.(*timeoutClause).d; s.timeout < 0 || d < s.d {
 				s.timeout, s.d = i, d
@@ -174,20 +173,8 @@ func (s *selector) unlockAll() {
 	}
 }
 
-// outcome is how a wait ended.
-type outcome struct {
-	fired int // the clause that fired, or -1 if ctx ended
-	poked bool
-	// goFired reports that fired is a Go channel clause, which received
-	// (goVal, goOK). A clause that a counterpart completed at the same
-	// moment puts its provisional value back.
-	goFired bool
-	goVal   reflect.Value
-	goOK    bool
-}
-
 func (s *selector) run(ctx context.Context, done <-chan struct{}) (int, error) {
-	if s.nchan == 0 && s.ngo == 0 && s.timeout < 0 && s.def < 0 {
+	if s.nchan == 0 && s.timeout < 0 && s.def < 0 {
 		if done == nil {
 			select {}
 		}
@@ -197,68 +184,40 @@ func (s *selector) run(ctx context.Context, done <-chan struct{}) (int, error) {
 	var (
 		w     *waiter
 		timer *time.Timer
-		h     *hybridWait
 	)
-	if s.ngo > 0 {
-		w = &waiter{ready: make(chan struct{}, 1), poke: make(chan struct{}, 1)}
-	} else if s.nchan == 0 {
+	if s.nchan == 0 {
 		w = &waiter{ready: make(chan struct{}, 1)}
 	}
 	s.lockAll()
-	for {
-		if i, ok, err := s.poll(timer); ok {
-			return i, err
-		}
-		sw := w
-		for _, i := range s.order {
-			if cl := s.clauses[i]; cl != nil && cl.kind() == kindChan {
-				s.regs[i], sw = cl.register(sw, int(i), s.ngo > 0)
-			}
-		}
-		s.unlockAll()
-		if s.timeout >= 0 && timer == nil {
-			timer = time.NewTimer(s.d)
-		}
-		var o outcome
-		if s.ngo > 0 {
-			if h == nil {
-				h = s.newHybridWait(done, w, timer)
-			}
-			o = h.wait(w, s.timeout)
-		} else {
-			o = s.wait(done, sw, timer)
-		}
-		s.lockAll()
-		for _, r := range s.regs {
-			if r != nil {
-				r.settleLocked(o.goFired)
-			}
-		}
-		if o.poked {
-			if sw.state.Load() == stateWaiting {
-				// Nobody can complete a node now: all are out of their
-				// queues and every lock is held. Look again.
-				s.releaseRegs(-1)
-				continue
-			}
-			<-sw.ready
-			o = outcome{fired: int(sw.state.Load() - 1)}
-		}
-		s.unlockAll()
-		stopTimer(timer)
-		switch {
-		case o.fired < 0:
-			s.releaseRegs(-1)
-			return -1, ctx.Err()
-		case o.goFired:
-			s.releaseRegs(-1)
-			return o.fired, s.clauses[o.fired].(goClause).deliver(o.goVal, o.goOK)
-		default:
-			r := s.regs[o.fired]
-			s.releaseRegs(o.fired)
-			return o.fired, s.clauses[o.fired].finish(r)
+	if i, ok, err := s.poll(timer); ok {
+		return i, err
+	}
+	sw := w
+	for _, i := range s.order {
+		if cl := s.clauses[i]; cl != nil && cl.kind() == kindChan {
+			s.regs[i], sw = cl.register(sw, int(i))
 		}
 	}
+	s.unlockAll()
+	if s.timeout >= 0 {
+		timer = time.NewTimer(s.d)
+	}
+	fired := s.wait(done, sw, timer)
+	s.lockAll()
+	for _, r := range s.regs {
+		if r != nil {
+			r.settleLocked()
+		}
+	}
+	s.unlockAll()
+	stopTimer(timer)
+	if fired < 0 {
+		s.releaseRegs(-1)
+		return -1, ctx.Err()
+	}
+	r := s.regs[fired]
+	s.releaseRegs(fired)
+	return fired, s.clauses[fired].finish(r)
 }
 
 // poll looks for a clause that can fire at once, with every lock held. If
@@ -268,7 +227,7 @@ func (s *selector) poll(timer *time.Timer) (int, bool, error) {
 	closed, closedErr := -1, error(nil)
 	for _, i := range s.order {
 		cl := s.clauses[i]
-		if cl == nil || cl.kind() > kindGo {
+		if cl == nil || cl.kind() != kindChan {
 			continue
 		}
 		r, wake, fired, err := cl.poll(int(i))
@@ -302,100 +261,31 @@ func (s *selector) poll(timer *time.Timer) (int, bool, error) {
 	return i, true, s.clauses[i].finish(nil)
 }
 
-// wait parks a Select without Go channel clauses on w.
-func (s *selector) wait(done <-chan struct{}, w *waiter, timer *time.Timer) outcome {
+// wait parks the Select on w and returns the clause that fired, or -1 if
+// ctx ended first.
+func (s *selector) wait(done <-chan struct{}, w *waiter, timer *time.Timer) int {
 	var tc <-chan time.Time
 	if timer != nil {
 		tc = timer.C
 	}
 	if done == nil && tc == nil {
 		<-w.ready
-		return outcome{fired: int(w.state.Load() - 1)}
+		return int(w.state.Load() - 1)
 	}
 	select {
 	case <-w.ready:
-		return outcome{fired: int(w.state.Load() - 1)}
+		return int(w.state.Load() - 1)
 	case <-done:
 		if w.claim(stateCancelled) {
-			return outcome{fired: -1}
+			return -1
 		}
 	case <-tc:
 		if w.claim(int32(s.timeout) + 1) {
-			return outcome{fired: s.timeout}
+			return s.timeout
 		}
 	}
 	<-w.ready // a counterpart won: its signal is on the way
-	return outcome{fired: int(w.state.Load() - 1)}
-}
-
-// Fixed cases of waitHybrid; the Go channels follow.
-const (
-	caseReady = iota
-	casePoke
-	caseDone
-	caseTimer
-	goCase
-)
-
-// hybridWait parks a Select with Go channel clauses on its waiter and its
-// Go channels together, through reflect.Select.
-type hybridWait struct {
-	cases []reflect.SelectCase
-	goIdx []int // clause index of cases[goCase+j]
-}
-
-func (s *selector) newHybridWait(done <-chan struct{}, w *waiter, timer *time.Timer) *hybridWait {
-	h := &hybridWait{cases: make([]reflect.SelectCase, goCase, goCase+s.ngo)}
-	h.cases[caseReady] = reflect.SelectCase{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(w.ready)}
-	h.cases[casePoke] = reflect.SelectCase{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(w.poke)}
-	h.cases[caseDone] = reflect.SelectCase{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(done)}
-	h.cases[caseTimer] = reflect.SelectCase{Dir: reflect.SelectRecv}
-	if timer != nil {
-		h.cases[caseTimer].Chan = reflect.ValueOf(timer.C)
-	}
-	for i, cl := range s.clauses {
-		if cl != nil && cl.kind() == kindGo {
-			h.cases = append(h.cases, cl.(goClause).selectCase())
-			h.goIdx = append(h.goIdx, i)
-		}
-	}
-	return h
-}
-
-// wait returns how the wait ended. Receiving from a Go channel commits and
-// cannot be undone, so it wins over a counterpart that completed a clause at
-// the same moment: see kindProvisional and kindNotify.
-func (h *hybridWait) wait(w *waiter, timeout int) outcome {
-	chosen, v, ok := reflect.Select(h.cases)
-	switch chosen {
-	case caseReady:
-		return outcome{fired: int(w.state.Load() - 1)}
-	case casePoke:
-		return outcome{poked: true}
-	case caseDone:
-		if w.claim(stateCancelled) {
-			return outcome{fired: -1}
-		}
-	case caseTimer:
-		if w.claim(int32(timeout) + 1) {
-			return outcome{fired: timeout}
-		}
-	default:
-		i := h.goIdx[chosen-goCase]
-		if w.claim(int32(i) + 1) {
-			return outcome{fired: i, goFired: true, goVal: v, goOK: ok}
-		}
-		<-w.ready // a counterpart won as well
-		if ok {
-			// The Go channel's value is ours and cannot go back: it
-			// wins, and the counterpart's value goes back instead.
-			return outcome{fired: i, goFired: true, goVal: v, goOK: ok}
-		}
-		// The Go channel was closed, which a completed clause beats.
-		return outcome{fired: int(w.state.Load() - 1)}
-	}
-	<-w.ready // a counterpart won: its signal is on the way
-	return outcome{fired: int(w.state.Load() - 1)}
+	return int(w.state.Load() - 1)
 }
 
 // releaseRegs returns the registered nodes to their channels, except the one
