@@ -74,7 +74,7 @@ func (k *core) order() uint64 {
 // panics.
 func New[T any](capacity int) *Chan[T] {
 	if capacity < Unlimited {
-		panic(fmt.Sprintf("channel: New called with negative capacity %d", capacity))
+		panic(fmt.Sprintf("channel: New called with capacity %d; pass 0 (rendezvous), n > 0 (buffered) or Unlimited", capacity))
 	}
 	c := &Chan[T]{capacity: capacity, limit: capacity}
 	if capacity == Unlimited {
@@ -230,7 +230,7 @@ func (c *Chan[T]) Close() error {
 // cause panics: a failure needs a reason.
 func (c *Chan[T]) Fail(cause error) error {
 	if cause == nil {
-		panic("channel: Fail called with nil cause")
+		panic("channel: Fail called with nil cause; pass the error that ends the channel, or call Close")
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

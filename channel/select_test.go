@@ -146,14 +146,14 @@ func TestSelectDefault(t *testing.T) {
 	if i, _ := channel.Select(ctx, channel.Default(nil), channel.OnReceive(c, nil)); i != 1 {
 		t.Fatalf("Select = %d with a ready clause, want 1", i)
 	}
-	mustPanic(t, "channel: Select called with 2 Default clauses", func() {
+	mustPanic(t, "channel: Select called with 2 Default clauses; pass at most one", func() {
 		_, _ = channel.Select(ctx, channel.Default(nil), channel.Default(nil))
 	})
 }
 
 func TestClauseNilChannelPanics(t *testing.T) {
-	mustPanic(t, "channel: OnReceive called with nil channel", func() { channel.OnReceive[int](nil, nil) })
-	mustPanic(t, "channel: OnSend called with nil channel", func() { channel.OnSend[int](nil, 1, nil) })
+	mustPanic(t, "channel: OnReceive called with nil channel; pass a channel made by New, or a nil Clause to switch the clause off", func() { channel.OnReceive[int](nil, nil) })
+	mustPanic(t, "channel: OnSend called with nil channel; pass a channel made by New, or a nil Clause to switch the clause off", func() { channel.OnSend[int](nil, 1, nil) })
 }
 
 func TestSelectContext(t *testing.T) {
