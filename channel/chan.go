@@ -46,6 +46,9 @@ type Chan[T any] struct {
 	head, count int
 
 	recvq, sendq waitq[T]
+	// The rendezvous fast path (capacity 0 only; see rendezvous.go).
+	rdv          atomic.Uint32
+	fsend, frecv *node[T]
 	// Nodes for blocked operations to reuse (see getNode).
 	nodes [keptNodes]*node[T]
 	spare atomic.Pointer[node[T]]
@@ -106,10 +109,15 @@ func (c *Chan[T]) Send(ctx context.Context, v T) error {
 		default:
 		}
 	}
-	c.mu.Lock()
+	if c.limit == 0 {
+		if handled, err := c.sendFast(ctx, done, v); handled {
+			return err
+		}
+	}
+	c.lockQueues()
 	w, ok, err := c.trySendLocked(v)
 	if ok || err != nil {
-		c.mu.Unlock()
+		c.unlockQueues()
 		if w != nil {
 			w.signal()
 		}
@@ -118,7 +126,7 @@ func (c *Chan[T]) Send(ctx context.Context, v T) error {
 	n := c.getNode()
 	n.w, n.lone, n.send, n.val = &n.waiter, true, true, v
 	c.sendq.push(n)
-	c.mu.Unlock()
+	c.unlockQueues()
 	if done == nil {
 		<-n.ready
 		err = n.err
@@ -148,10 +156,15 @@ func (c *Chan[T]) Receive(ctx context.Context) (T, error) {
 		default:
 		}
 	}
-	c.mu.Lock()
+	if c.limit == 0 {
+		if handled, v, err := c.recvFast(ctx, done); handled {
+			return v, err
+		}
+	}
+	c.lockQueues()
 	v, w, ok, err := c.tryRecvLocked()
 	if ok || err != nil {
-		c.mu.Unlock()
+		c.unlockQueues()
 		if w != nil {
 			w.signal()
 		}
@@ -160,7 +173,7 @@ func (c *Chan[T]) Receive(ctx context.Context) (T, error) {
 	n := c.getNode()
 	n.w, n.lone = &n.waiter, true
 	c.recvq.push(n)
-	c.mu.Unlock()
+	c.unlockQueues()
 	if done == nil {
 		<-n.ready
 		v, err = n.val, n.err
@@ -176,9 +189,9 @@ func (c *Chan[T]) Receive(ctx context.Context) (T, error) {
 // (for a rendezvous channel: no receiver is waiting); false and [ErrClosed]
 // or the channel's failure if the channel is done or failed.
 func (c *Chan[T]) TrySend(v T) (bool, error) {
-	c.mu.Lock()
+	c.lockQueues()
 	w, ok, err := c.trySendLocked(v)
-	c.mu.Unlock()
+	c.unlockQueues()
 	if w != nil {
 		w.signal()
 	}
@@ -190,9 +203,9 @@ func (c *Chan[T]) TrySend(v T) (bool, error) {
 // none is available yet; false and [ErrClosed] or the channel's failure if
 // the channel is done and drained, or failed.
 func (c *Chan[T]) TryReceive() (T, bool, error) {
-	c.mu.Lock()
+	c.lockQueues()
 	v, w, ok, err := c.tryRecvLocked()
-	c.mu.Unlock()
+	c.unlockQueues()
 	if w != nil {
 		w.signal()
 	}
@@ -206,8 +219,8 @@ func (c *Chan[T]) TryReceive() (T, bool, error) {
 // Close on a channel that is already done returns ErrClosed; on a failed
 // channel it returns the failure. Either way it changes nothing.
 func (c *Chan[T]) Close() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.lockQueues()
+	defer c.unlockQueues()
 	if c.state != stateOpen {
 		return c.endErrLocked()
 	}
@@ -232,8 +245,8 @@ func (c *Chan[T]) Fail(cause error) error {
 	if cause == nil {
 		panic("channel: Fail called with nil cause; pass the error that ends the channel, or call Close")
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.lockQueues()
+	defer c.unlockQueues()
 	if c.state != stateOpen {
 		return c.endErrLocked()
 	}

@@ -126,13 +126,13 @@ func (c *Chan[T]) park(ctx context.Context, done <-chan struct{}, n *node[T]) er
 		return nil
 	case <-done:
 	}
-	c.mu.Lock()
+	c.lockQueues()
 	if n.linked { // still queued, so nobody completed it
 		c.removeLocked(n)
-		c.mu.Unlock()
+		c.unlockQueues()
 		return ctx.Err()
 	}
-	c.mu.Unlock()
+	c.unlockQueues()
 	<-n.ready // completed meanwhile: its signal is on the way
 	return nil
 }
