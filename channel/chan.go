@@ -46,9 +46,6 @@ type Chan[T any] struct {
 	head, count int
 
 	recvq, sendq waitq[T]
-	// The rendezvous fast path (capacity 0 only; see rendezvous.go).
-	rdv          atomic.Uint32
-	fsend, frecv *node[T]
 	// Nodes for blocked operations to reuse (see getNode).
 	nodes [keptNodes]*node[T]
 	spare atomic.Pointer[node[T]]
@@ -109,15 +106,10 @@ func (c *Chan[T]) Send(ctx context.Context, v T) error {
 		default:
 		}
 	}
-	if c.limit == 0 {
-		if handled, err := c.sendFast(ctx, done, v); handled {
-			return err
-		}
-	}
-	c.lockQueues()
+	c.mu.Lock()
 	w, ok, err := c.trySendLocked(v)
 	if ok || err != nil {
-		c.unlockQueues()
+		c.mu.Unlock()
 		if w != nil {
 			w.signal()
 		}
@@ -126,7 +118,7 @@ func (c *Chan[T]) Send(ctx context.Context, v T) error {
 	n := c.getNode()
 	n.w, n.lone, n.send, n.val = &n.waiter, true, true, v
 	c.sendq.push(n)
-	c.unlockQueues()
+	c.mu.Unlock()
 	if done == nil {
 		<-n.ready
 		err = n.err
@@ -156,15 +148,10 @@ func (c *Chan[T]) Receive(ctx context.Context) (T, error) {
 		default:
 		}
 	}
-	if c.limit == 0 {
-		if handled, v, err := c.recvFast(ctx, done); handled {
-			return v, err
-		}
-	}
-	c.lockQueues()
+	c.mu.Lock()
 	v, w, ok, err := c.tryRecvLocked()
 	if ok || err != nil {
-		c.unlockQueues()
+		c.mu.Unlock()
 		if w != nil {
 			w.signal()
 		}
@@ -173,7 +160,7 @@ func (c *Chan[T]) Receive(ctx context.Context) (T, error) {
 	n := c.getNode()
 	n.w, n.lone = &n.waiter, true
 	c.recvq.push(n)
-	c.unlockQueues()
+	c.mu.Unlock()
 	if done == nil {
 		<-n.ready
 		v, err = n.val, n.err
@@ -189,9 +176,9 @@ func (c *Chan[T]) Receive(ctx context.Context) (T, error) {
 // (for a rendezvous channel: no receiver is waiting); false and [ErrClosed]
 // or the channel's failure if the channel is done or failed.
 func (c *Chan[T]) TrySend(v T) (bool, error) {
-	c.lockQueues()
+	c.mu.Lock()
 	w, ok, err := c.trySendLocked(v)
-	c.unlockQueues()
+	c.mu.Unlock()
 	if w != nil {
 		w.signal()
 	}
@@ -203,9 +190,9 @@ func (c *Chan[T]) TrySend(v T) (bool, error) {
 // none is available yet; false and [ErrClosed] or the channel's failure if
 // the channel is done and drained, or failed.
 func (c *Chan[T]) TryReceive() (T, bool, error) {
-	c.lockQueues()
+	c.mu.Lock()
 	v, w, ok, err := c.tryRecvLocked()
-	c.unlockQueues()
+	c.mu.Unlock()
 	if w != nil {
 		w.signal()
 	}
@@ -219,8 +206,8 @@ func (c *Chan[T]) TryReceive() (T, bool, error) {
 // Close on a channel that is already done returns ErrClosed; on a failed
 // channel it returns the failure. Either way it changes nothing.
 func (c *Chan[T]) Close() error {
-	c.lockQueues()
-	defer c.unlockQueues()
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.state != stateOpen {
 		return c.endErrLocked()
 	}
@@ -245,8 +232,8 @@ func (c *Chan[T]) Fail(cause error) error {
 	if cause == nil {
 		panic("channel: Fail called with nil cause; pass the error that ends the channel, or call Close")
 	}
-	c.lockQueues()
-	defer c.unlockQueues()
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.state != stateOpen {
 		return c.endErrLocked()
 	}

@@ -31,8 +31,8 @@ type Clause interface {
 //     function and give the node back.
 type op interface {
 	Clause
-	// channel is the op's channel, for Select to lock.
-	channel() locker
+	// lock is the lock of the op's channel.
+	lock() *core
 	// pollLocked completes the operation if it can complete now. Then ok
 	// is set, n (possibly nil) holds the outcome for finish, and wake, if
 	// not nil, is a counterpart to signal once the locks are released.
@@ -43,14 +43,6 @@ type op interface {
 	// finish delivers the outcome in n, from pollLocked or a completed
 	// enqueueLocked, and returns the clause's error.
 	finish(n queued) error
-}
-
-// locker is a channel as Select locks it: a *Chan[T], seen without its
-// type.
-type locker interface {
-	order() uint64
-	lockQueues()
-	unlockQueues()
 }
 
 // queued is a node an op put in its channel's queue, or took a value into:
@@ -118,13 +110,13 @@ type recvClause[T any] struct {
 	f func(T)
 }
 
-func (cl *recvClause[T]) channel() locker { return cl.c }
+func (cl *recvClause[T]) lock() *core { return &cl.c.core }
 
 func (cl *recvClause[T]) tryFire() bool {
 	c := cl.c
-	c.lockQueues()
+	c.mu.Lock()
 	v, w, ok, _ := c.tryRecvLocked()
-	c.unlockQueues()
+	c.mu.Unlock()
 	if !ok {
 		return false
 	}
@@ -172,13 +164,13 @@ type sendClause[T any] struct {
 	f func()
 }
 
-func (cl *sendClause[T]) channel() locker { return cl.c }
+func (cl *sendClause[T]) lock() *core { return &cl.c.core }
 
 func (cl *sendClause[T]) tryFire() bool {
 	c := cl.c
-	c.lockQueues()
+	c.mu.Lock()
 	w, ok, _ := c.trySendLocked(cl.v)
-	c.unlockQueues()
+	c.mu.Unlock()
 	if !ok {
 		return false
 	}

@@ -126,13 +126,13 @@ func (c *Chan[T]) park(ctx context.Context, done <-chan struct{}, n *node[T]) er
 		return nil
 	case <-done:
 	}
-	c.lockQueues()
+	c.mu.Lock()
 	if n.linked { // still queued, so nobody completed it
 		c.removeLocked(n)
-		c.unlockQueues()
+		c.mu.Unlock()
 		return ctx.Err()
 	}
-	c.unlockQueues()
+	c.mu.Unlock()
 	<-n.ready // completed meanwhile: its signal is on the way
 	return nil
 }

@@ -113,13 +113,13 @@ func selectSlow(ctx context.Context, done <-chan struct{}, clauses []Clause, ord
 	var (
 		opsBuf    [small]op
 		queuedBuf [small]queued
-		locksBuf  [small]locker
+		locksBuf  [small]*core
 	)
 	s := selector{clauses: clauses, order: order, def: -1, timeout: -1} // not in init: a store through a parameter escapes
 	if n := len(clauses); n <= small {
 		s.ops, s.queued, s.locks = opsBuf[:n], queuedBuf[:n], locksBuf[:0:n]
 	} else {
-		s.ops, s.queued, s.locks = make([]op, n), make([]queued, n), make([]locker, 0, n)
+		s.ops, s.queued, s.locks = make([]op, n), make([]queued, n), make([]*core, 0, n)
 	}
 	s.classify()
 	if len(s.locks) == 0 && s.def < 0 && s.timeout < 0 {
@@ -159,7 +159,7 @@ type selector struct {
 	order   []int32  // poll order: a random permutation
 	ops     []op     // the ops among clauses, by index
 	queued  []queued // the nodes queued by ops, by clause index
-	locks   []locker // the channels, each once, in lock order
+	locks   []*core  // the channels, each once, in lock order
 	def     int      // the Default clause, or -1
 	timeout int      // the shortest OnTimeout clause, or -1
 	d       time.Duration
@@ -171,7 +171,7 @@ func (s *selector) classify() {
 		switch cl := cl.(type) {
 		case op:
 			s.ops[i] = cl
-			s.addLock(cl.channel())
+			s.addLock(cl.lock())
 		case *fallback:
 			switch {
 			case cl.isDefault:
@@ -184,7 +184,7 @@ func (s *selector) classify() {
 }
 
 // addLock adds k to the lock order, once.
-func (s *selector) addLock(k locker) {
+func (s *selector) addLock(k *core) {
 	id := k.order()
 	j := len(s.locks)
 	for j > 0 && s.locks[j-1].order() > id {
@@ -202,13 +202,13 @@ func (s *selector) addLock(k locker) {
 // Selects cannot deadlock.
 func (s *selector) lockAll() {
 	for _, k := range s.locks {
-		k.lockQueues()
+		k.mu.Lock()
 	}
 }
 
 func (s *selector) unlockAll() {
 	for _, k := range s.locks {
-		k.unlockQueues()
+		k.mu.Unlock()
 	}
 }
 
