@@ -16,7 +16,7 @@ type Clause interface {
 
 // There are two families of clauses. An op (OnReceive, OnSend) is an
 // operation on a channel; a *fallback (Default, OnTimeout) fires only when
-// no op can. Select sorts them once, in selector.sort.
+// no op can. Select tells them apart once, in selector.classify.
 
 // An op is a clause that sends on or receives from a channel. Besides the
 // fast pass, Select drives it through these steps, with its channel locked
@@ -38,7 +38,9 @@ type op interface {
 	// not nil, is a counterpart to signal once the locks are released.
 	// If the channel has ended for this operation, err says how.
 	pollLocked() (n queued, wake *waiter, ok bool, err error)
-	// enqueueLocked queues a node for clause i owned by w.
+	// enqueueLocked queues a node for clause i owned by w. For the first
+	// op queued w is nil, and Select then makes the node lend its own
+	// waiter (queued.lendWaiter).
 	enqueueLocked(w *waiter, i int) queued
 	// finish delivers the outcome in n, from pollLocked or a completed
 	// enqueueLocked, and returns the clause's error.
