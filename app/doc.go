@@ -18,12 +18,11 @@
 // The body runs in a root scope named after the program. The first SIGINT
 // or SIGTERM (see [WithSignals]) cancels the scope's context with a
 // [*SignalError] as the cause; everything started in the scope sees it and
-// stops. Servers stop accepting there, and drain what they accepted (see
-// dispatcher.Shutdown and docs/lifecycle.md). The program then has the grace
-// period ([WithGrace], 10 seconds by default) to end: every fork returns,
-// the releases registered with [scope.Scope.Defer] run, and [Run] returns
-// the exit code. While forks are still running, a stuck-fork report names
-// them at a third and at two thirds of the grace period.
+// stops. The program then has the grace period ([WithGrace], 10 seconds by
+// default) to end: every fork returns, the releases registered with
+// [scope.Scope.Defer] run, and [Run] returns the exit code. While forks are
+// still running, a stuck-fork report names them at a third and at two
+// thirds of the grace period.
 //
 // A second signal, or the end of the grace period, forces the exit at once:
 // Run prints the scopes and forks still running, where each was started and
@@ -35,6 +34,29 @@
 // root scope fails (its failure cancels it) or its body and awaited forks
 // are done (its normal end cancels the daemon forks), forks that do not
 // stop within the grace period force the exit too.
+//
+// # Draining
+//
+// Work that must finish what it accepted (a dispatcher's tasks, an actor's
+// mailbox, the messages a connection has read) must not be cancelled by the
+// signal. Run it in a work scope whose context keeps the root's values but
+// not its cancellation, and stop it on purpose when the root's context
+// ends: stop accepting, then drain with a deadline inside the grace period.
+//
+//	stop := s.Context() // cancelled by the first signal
+//	return scope.Supervised(context.WithoutCancel(stop), func(w *scope.Scope) error {
+//		d := dispatcher.New(w)
+//		w.Go(func(ctx context.Context) error {
+//			<-stop.Done()
+//			ctx, cancel := context.WithTimeout(ctx, 8*time.Second)
+//			defer cancel()
+//			return d.Shutdown(ctx) // accepted tasks run; the rest is cancelled at the deadline
+//		})
+//		return serve(w, d)
+//	})
+//
+// docs/lifecycle.md draws the whole sequence: signal, stop accepting,
+// drain, grace, cancel, releases, exit code.
 //
 // # Exit codes
 //
