@@ -60,7 +60,8 @@ func (b *syncBuffer) String() string {
 func start(t *testing.T, program string) *process {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), programEnv+"="+program)
+	cmd.Env = append(os.Environ(), programEnv+"="+program,
+		"GORACE="+os.Getenv("GORACE")+" atexit_sleep_ms=0") // under -race, exit at once
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
