@@ -101,7 +101,7 @@ func running(m *scope.Monitor) string {
 func writeScopes(b *strings.Builder, scopes []scope.ScopeInfo, depth int) {
 	indent := strings.Repeat("\t", depth)
 	for _, s := range scopes {
-		fmt.Fprintf(b, "%s%s, %s for %v", indent, s.Name, s.State, s.Age.Round(time.Millisecond))
+		fmt.Fprintf(b, "%s%s: %s, started %v ago", indent, s.Name, s.State, s.Age.Round(time.Millisecond))
 		if s.Cause != "" {
 			fmt.Fprintf(b, " (cause: %s)", s.Cause)
 		}
