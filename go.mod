@@ -6,3 +6,5 @@ require (
 	github.com/cenkalti/backoff/v4 v4.3.0
 	go.uber.org/goleak v1.3.0
 )
+
+require golang.org/x/sync v0.25.0

@@ -98,7 +98,7 @@ func running(m *scope.Monitor) string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
-func writeScopes(b *strings.Builder, scopes []scope.ScopeInfo, depth int) {
+func writeScopes(b *strings.Builder, scopes []scope.Info, depth int) {
 	indent := strings.Repeat("\t", depth)
 	for _, s := range scopes {
 		fmt.Fprintf(b, "%s%s: %s, started %v ago", indent, s.Name, s.State, s.Age.Round(time.Millisecond))

@@ -7,7 +7,7 @@ replace github.com/corral-go/corral => ../
 require (
 	github.com/corral-go/corral v0.0.0-00010101000000-000000000000
 	github.com/sourcegraph/conc v0.3.0
-	golang.org/x/sync v0.24.0
+	golang.org/x/sync v0.25.0
 )
 
 require (
