@@ -171,7 +171,7 @@ func TestSubprocessStuckForkPastGrace(t *testing.T) {
 		" ago (cause: app: received signal terminated) still waits for 1 fork(s):\n",
 		// the report at the forced exit
 		"stuck: forced exit with code 143: grace period of 900ms after terminated ran out; still running:\n",
-		"\tscope \"stuck\": ending, started ",
+		"\tscope \"stuck\": ", // then its state, which scope defines
 		"\t\tawaited fork github.com/corral-go/corral/app_test.stuckFork started at ",
 		"programs_test.go:",
 	)
