@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -140,7 +141,7 @@ func (r *run) run(body func(s *scope.Scope) error) int {
 			// Only a cancelled root scope starts the clock without a signal.
 			cause := context.Cause(root)
 			code := ExitFailure
-			if _, ok := cause.(*scope.PanicError); ok {
+			if pe := (*scope.PanicError)(nil); errors.As(cause, &pe) {
 				code = ExitPanic
 			}
 			return r.force(first, code, fmt.Sprintf(
