@@ -15,15 +15,12 @@ import (
 // A Fork is safe for concurrent use: any number of goroutines may join it,
 // and all of them get the same result.
 type Fork[T any] struct {
-	f            func(ctx context.Context) (T, error)
-	s            *scope.Scope
-	unsupervised bool
+	f func(ctx context.Context) (T, error)
+	s *scope.Scope
 
 	// Written by the fork's goroutine before it completes, read after.
-	v        T
-	err      error // f's error, or the *scope.PanicError or ErrGoexit it ended with
-	returned bool  // f returned (rather than panicking or calling Goexit)
-	panicked bool  // an unsupervised fork panicked: Join panics again
+	v   T
+	err error // f's error, or the *scope.PanicError or ErrGoexit it ended with
 
 	// done is nil while the fork runs and nobody waits, a channel that
 	// Finish closes once someone waits, and closed once the fork has
@@ -31,6 +28,10 @@ type Fork[T any] struct {
 	// never makes a channel.
 	done   atomic.Pointer[chan struct{}]
 	joined atomic.Bool // an unsupervised fork's panic was raised by Join
+
+	unsupervised bool
+	returned     bool // f returned (rather than panicking or calling Goexit)
+	panicked     bool // an unsupervised fork panicked: Join panics again
 }
 
 // closed marks a completed fork; Done returns it when the fork completed

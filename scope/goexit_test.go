@@ -2,8 +2,8 @@ package scope_test
 
 import (
 	"context"
+	"errors"
 	"runtime"
-	"strings"
 	"testing"
 
 	"github.com/corral-go/corral/scope"
@@ -14,7 +14,7 @@ func TestGoexitInForkFailsScope(t *testing.T) {
 		s.Go(func(context.Context) error { runtime.Goexit(); return nil })
 		return nil
 	})
-	if err == nil || !strings.Contains(err.Error(), "Goexit") {
+	if !errors.Is(err, scope.ErrGoexit) {
 		t.Errorf("Supervised() = %v, want a failure naming Goexit", err)
 	}
 }

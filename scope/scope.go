@@ -9,8 +9,6 @@ import (
 	"sync/atomic"
 	"unsafe"
 
-	"golang.org/x/sync/semaphore"
-
 	"github.com/corral-go/corral/internal/catch"
 )
 
@@ -25,7 +23,7 @@ type Scope struct {
 	cancel context.CancelCauseFunc
 	bodyPC uintptr // the body function's code, to describe an unnamed scope
 	cfg    config
-	slots  *semaphore.Weighted // running awaited forks, with WithLimit; nil without
+	slots  chan struct{} // one element per running awaited fork, with WithLimit; nil without
 
 	// state counts the running forks and holds the flags that say what the
 	// scope waits for, in one word: a fork starts and ends with one atomic
@@ -37,9 +35,9 @@ type Scope struct {
 	// flags: running until bodyDone, ending until cancelled, cancelling
 	// until ended.
 	mu       sync.Mutex
-	bodyDone bool      // the body has returned
-	wake     sync.Cond // signalled when what the waiting scope waits for happens
-	out      *outcome  // nil until something fails or registers a release
+	bodyDone bool          // the body has returned
+	wake     chan struct{} // the waiting scope sleeps on it; made when it first must
+	out      *outcome      // nil until something fails or registers a release
 
 	diag *diag      // nil unless diagnostics are on
 	info *scopeInfo // diagnostics state, when diag is not nil
@@ -132,13 +130,12 @@ func newScope(fn string, ctx context.Context, bodyPC uintptr, opts []Option) *Sc
 		o.apply(&s.cfg)
 	}
 	if s.cfg.limit > 0 {
-		s.slots = semaphore.NewWeighted(int64(s.cfg.limit))
+		s.slots = make(chan struct{}, s.cfg.limit)
 	}
 	if diagUsed.Load() {
 		ctx = s.setupDiag(ctx)
 	}
 	s.ctx, s.cancel = context.WithCancelCause(ctx)
-	s.wake.L = &s.mu
 	if s.diag != nil {
 		s.armOnCancel()
 		s.register()
@@ -220,7 +217,7 @@ const (
 	stateDaemon    = 1 << 24         // one running daemon fork
 	stateCounts    = 1<<48 - 1       // both counts
 	stateCancelled = 1 << 48         // the scope cancelled its context: a failure, or the normal end
-	stateWaiting   = 1 << 49         // the scope's goroutine waits on s.wake
+	stateWaiting   = 1 << 49         // the scope's goroutine sleeps on s.wake
 	stateEnded     = 1 << 50         // every fork has returned: no fork may start
 	awaitedMask    = stateDaemon - 1 // the awaited count's bits
 )
@@ -292,15 +289,35 @@ func (s *Scope) wait(bodyErr error) error {
 // set is seen by that second look, and one that ends after it sees the flag
 // and takes s.mu to signal, which it can do only once Wait has released it.
 func (s *Scope) awaitLocked() {
-	for {
+	for yielded := false; ; {
 		if settled(s.state.Load()) {
 			return
+		}
+		if !yielded {
+			// The forks still running were likely started by this
+			// goroutine and are queued behind it on its processor:
+			// yielding once lets them finish without a park and a
+			// wake-up.
+			yielded = true
+			s.mu.Unlock()
+			runtime.Gosched()
+			s.mu.Lock()
+			continue
 		}
 		if w := s.state.Or(stateWaiting) | stateWaiting; settled(w) {
 			s.state.And(^uint64(stateWaiting))
 			return
 		}
-		s.wake.Wait() // the fork that settles the scope clears the flag
+		// The fork that settles the scope clears the flag and sends on
+		// wake, under s.mu: it cannot before this goroutine has released
+		// it, and the send does not block (one waiter, room for one).
+		if s.wake == nil {
+			s.wake = make(chan struct{}, 1)
+		}
+		wake := s.wake
+		s.mu.Unlock()
+		<-wake
+		s.mu.Lock()
 	}
 }
 
