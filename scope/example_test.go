@@ -153,7 +153,13 @@ func ExampleWithLimit() {
 func ExampleScope_TryGo() {
 	release := make(chan struct{})
 	err := scope.Supervised(context.Background(), func(s *scope.Scope) error {
-		s.Go(func(context.Context) error { <-release; return nil }) // holds the only slot
+		s.Go(func(ctx context.Context) error { // holds the only slot
+			select {
+			case <-release:
+			case <-ctx.Done():
+			}
+			return nil
+		})
 		if !s.TryGo(func(context.Context) error { return nil }) {
 			fmt.Println("no free slot: doing the work inline")
 		}

@@ -9,6 +9,8 @@ import (
 	"github.com/corral-go/corral/scope"
 )
 
+// A Goexit in a fork fails the scope with ErrGoexit (issue 11, item 7: the
+// sentinel is exported, so that callers need not match the text).
 func TestGoexitInForkFailsScope(t *testing.T) {
 	err := scope.Supervised(context.Background(), func(s *scope.Scope) error {
 		s.Go(func(context.Context) error { runtime.Goexit(); return nil })

@@ -163,15 +163,3 @@ func TestBadInputMessages(t *testing.T) {
 		})
 	}
 }
-
-// Issue 11, item 7: a Goexit anywhere in a scope is reported with the
-// exported ErrGoexit, which errors.Is recognises.
-func TestGoexitIsErrGoexit(t *testing.T) {
-	err := scope.Supervised(context.Background(), func(s *scope.Scope) error {
-		s.Go(func(context.Context) error { runtime.Goexit(); return nil })
-		return nil
-	})
-	if !errors.Is(err, scope.ErrGoexit) {
-		t.Fatalf("Supervised = %v, want ErrGoexit", err)
-	}
-}
