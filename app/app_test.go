@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -296,7 +297,7 @@ func TestWithMonitor(t *testing.T) {
 func TestDefaultName(t *testing.T) {
 	var out bytes.Buffer
 	app.Run(func(*scope.Scope) error { return errors.New("boom") }, app.WithOutput(&out))
-	if want := "app.test: boom\n"; out.String() != want && !strings.HasSuffix(out.String(), ": boom\n") {
+	if want := filepath.Base(os.Args[0]) + ": boom\n"; out.String() != want {
 		t.Errorf("printed %q, want %q", out.String(), want)
 	}
 }
