@@ -45,6 +45,10 @@ func TestRun(t *testing.T) {
 		// dispatcher
 		`task "hello": <nil>; task "": empty message`,
 		"outer scope still running: true",
+		// app
+		"body and forks returned nil: exit code 0",
+		`level=ERROR msg="app: failed" scope=tour err="config file missing"`,
+		"a fork failed: exit code 1",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q", want)
