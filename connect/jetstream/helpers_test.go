@@ -2,8 +2,12 @@ package jetstream_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"maps"
 	"net"
+	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -135,4 +139,120 @@ func publishJobs(tb testing.TB, js natsjs.JetStream, n, subjects int) {
 	case <-time.After(10 * time.Second):
 		tb.Fatal("publishes not acknowledged")
 	}
+}
+
+// An ackCounter counts, from the server's ack metric advisories (the
+// consumer samples 100% of acks), how many times each stream sequence was
+// acked: the server's own account, independent of the client's.
+type ackCounter struct {
+	mu      sync.Mutex
+	acks    map[uint64]int
+	changed chan struct{} // cap 1
+}
+
+func countAcks(tb testing.TB, nc *nats.Conn) *ackCounter {
+	tb.Helper()
+	a := &ackCounter{acks: map[uint64]int{}, changed: make(chan struct{}, 1)}
+	sub, err := nc.Subscribe(server.JSMetricConsumerAckPre+".JOBS.workers", func(m *nats.Msg) {
+		var e server.JSConsumerAckMetric
+		if err := json.Unmarshal(m.Data, &e); err != nil {
+			tb.Error(err)
+			return
+		}
+		a.mu.Lock()
+		a.acks[e.StreamSeq]++
+		a.mu.Unlock()
+		select {
+		case a.changed <- struct{}{}:
+		default:
+		}
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := nc.Flush(); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = sub.Unsubscribe() })
+	return a
+}
+
+// waitDistinct waits until n distinct sequences have been acked and
+// returns a copy of the counts.
+func (a *ackCounter) waitDistinct(tb testing.TB, n int) map[uint64]int {
+	tb.Helper()
+	deadline := time.After(20 * time.Second)
+	for {
+		a.mu.Lock()
+		if len(a.acks) >= n {
+			out := maps.Clone(a.acks)
+			a.mu.Unlock()
+			return out
+		}
+		got := len(a.acks)
+		a.mu.Unlock()
+		select {
+		case <-a.changed:
+		case <-deadline:
+			tb.Fatalf("server saw acks of %d distinct messages, want %d", got, n)
+		}
+	}
+}
+
+// eventually polls the server's state, which changes asynchronously to
+// the client, until cond holds.
+func eventually(tb testing.TB, what string, cond func() bool) {
+	tb.Helper()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(20 * time.Second)
+	for !cond() {
+		select {
+		case <-tick.C:
+		case <-deadline:
+			tb.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}
+
+// jobIndex parses the payload that publishJobs gave a message.
+func jobIndex(tb testing.TB, data []byte) int {
+	i, err := strconv.Atoi(string(data))
+	if err != nil {
+		tb.Errorf("bad payload %q", data)
+	}
+	return i
+}
+
+// A tally counts by message ID, safely from many goroutines.
+type tally struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func newTally() *tally { return &tally{n: map[string]int{}} }
+
+func (t *tally) add(id string) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.n[id]++
+	return t.n[id]
+}
+
+func (t *tally) snapshot() map[string]int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return maps.Clone(t.n)
+}
+
+func testContext(tb testing.TB) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	tb.Cleanup(cancel)
+	return ctx
+}
+
+func (t *tally) distinct() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.n)
 }

@@ -1,72 +1,75 @@
 package jetstream
 
 import (
+	"context"
 	"sync"
 	"time"
 
 	natsjs "github.com/nats-io/nats.go/jetstream"
 )
 
-// A ledger counts the credits of one run of a FromConsumer source.
+// A ledger counts the messages that one run of a FromConsumer source has
+// passed on and that still hold a credit.
 //
 // Invariants (under mu):
-//   - reserved is the number of messages requested from the server by pulls
-//     that are still open, less those already taken from their batches;
-//   - outstanding is the number of messages passed on and not yet released:
-//     not settled successfully, and not past their deadline;
-//   - reserved + outstanding <= limit: every message the server has
-//     delivered to this run and that is not settled is counted in one of
-//     them, so the bound holds for what the server sees as pending too;
-//   - the list head..tail holds exactly the outstanding messages, in order
-//     of deadline (deadlines are now+ackWait when set, so appending keeps
-//     the order).
+//   - outstanding <= limit, and outstanding is the number of messages held:
+//     passed on, not settled successfully, and not past their deadline;
+//   - the list head..tail holds exactly the held messages, in order of
+//     deadline (a deadline is always now+ackWait when set, so appending
+//     keeps the order).
 type ledger struct {
-	limit, threshold int
-	ackWait          time.Duration
-	wake             chan struct{} // cap 1: a release made a pull possible
+	limit   int
+	ackWait time.Duration
+	wake    chan struct{} // cap 1: a release freed the first credit
 
 	mu          sync.Mutex
 	outstanding int
-	reserved    int
 	head, tail  *Msg
-	peak        int // highest reserved+outstanding seen, for tests
+	peak        int // highest outstanding seen, for tests
 }
 
 func newLedger(limit int, ackWait time.Duration) *ledger {
-	return &ledger{
-		limit: limit, threshold: max(1, limit/2), ackWait: ackWait,
-		wake: make(chan struct{}, 1),
+	return &ledger{limit: limit, ackWait: ackWait, wake: make(chan struct{}, 1)}
+}
+
+// wait returns once a credit is free, releasing the credits of messages
+// past their deadline, or with ctx's error.
+func (l *ledger) wait(ctx context.Context, timer *time.Timer) error {
+	for {
+		now := time.Now()
+		l.mu.Lock()
+		for l.head != nil && !l.head.deadline.After(now) {
+			l.dropLocked(l.head) // the server delivers it again
+		}
+		free := l.outstanding < l.limit
+		var next time.Time
+		if l.head != nil {
+			next = l.head.deadline
+		}
+		l.mu.Unlock()
+		if free {
+			return nil
+		}
+		timer.Reset(next.Sub(now))
+		select {
+		case <-l.wake:
+		case <-timer.C:
+		case <-ctx.Done():
+			timer.Stop()
+			return ctx.Err()
+		}
+		timer.Stop() // since Go 1.23, no stale tick survives Stop
 	}
 }
 
-// free returns the number of messages a new pull may request.
-func (l *ledger) free() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.limit - l.outstanding - l.reserved
-}
-
-func (l *ledger) reserve(n int) {
-	l.mu.Lock()
-	l.reserved += n
-	l.peak = max(l.peak, l.reserved+l.outstanding)
-	l.mu.Unlock()
-}
-
-func (l *ledger) unreserve(n int) {
-	l.mu.Lock()
-	l.reserved -= n
-	l.mu.Unlock()
-}
-
-// admit turns a reserved credit into an outstanding message.
-func (l *ledger) admit(raw natsjs.Msg, maxDeliver int, now time.Time) *Msg {
+// admit takes a credit for a message being passed on.
+func (l *ledger) admit(raw natsjs.Msg, maxDeliver int) *Msg {
 	m := &Msg{raw: raw, l: l, maxDeliver: maxDeliver}
 	l.mu.Lock()
-	l.reserved--
 	l.outstanding++
+	l.peak = max(l.peak, l.outstanding)
 	m.held = true
-	m.deadline = now.Add(l.ackWait)
+	m.deadline = time.Now().Add(l.ackWait)
 	l.pushLocked(m)
 	l.mu.Unlock()
 	return m
@@ -83,8 +86,15 @@ func (l *ledger) claim(m *Msg) bool {
 	return true
 }
 
-// release returns m's credit, if it still holds one, and wakes the puller
-// when the freed credit makes a pull possible.
+// unsettled reports whether m has not been settled yet.
+func (l *ledger) unsettled(m *Msg) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return !m.settled
+}
+
+// release returns m's credit, if it still holds one, and wakes the run if
+// that credit is the only free one: the run waits only when none is.
 func (l *ledger) release(m *Msg) {
 	l.mu.Lock()
 	if !m.held {
@@ -92,12 +102,9 @@ func (l *ledger) release(m *Msg) {
 		return
 	}
 	l.dropLocked(m)
-	free := l.limit - l.outstanding - l.reserved
+	first := l.outstanding == l.limit-1
 	l.mu.Unlock()
-	// The puller pulls when nothing is open and a credit is free, or when
-	// a batch is open and threshold credits are free: wake it only when
-	// one of those becomes true, not on every release.
-	if free == 1 || free == l.threshold {
+	if first {
 		select {
 		case l.wake <- struct{}{}:
 		default:
@@ -121,20 +128,6 @@ func (l *ledger) touch(m *Msg) bool {
 	return true
 }
 
-// expire releases the credits of messages whose deadline has passed, which
-// the server delivers again, and returns the next deadline (zero if none).
-func (l *ledger) expire(now time.Time) time.Time {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for l.head != nil && !l.head.deadline.After(now) {
-		l.dropLocked(l.head)
-	}
-	if l.head == nil {
-		return time.Time{}
-	}
-	return l.head.deadline
-}
-
 func (l *ledger) dropLocked(m *Msg) {
 	l.unlinkLocked(m)
 	m.held = false
@@ -149,7 +142,6 @@ func (l *ledger) pushLocked(m *Msg) {
 		l.tail.next = m
 	}
 	l.tail = m
-	l.peak = max(l.peak, l.reserved+l.outstanding)
 }
 
 func (l *ledger) unlinkLocked(m *Msg) {
