@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"net"
+	"os"
 	"strconv"
 	"sync"
 	"testing"
@@ -255,4 +256,11 @@ func (t *tally) distinct() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return len(t.n)
+}
+
+func getenv(key, def string) string {
+	if v, ok := os.LookupEnv(key); ok {
+		return v
+	}
+	return def
 }
