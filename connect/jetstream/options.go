@@ -3,7 +3,6 @@ package jetstream
 import (
 	"fmt"
 	"time"
-
 )
 
 // An Option configures a [FromConsumer] source.
