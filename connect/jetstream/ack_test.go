@@ -49,7 +49,7 @@ func TestAtLeastOnce(t *testing.T) {
 				return i, nil
 			}
 			acker := cjs.NewAcker(cjs.RetryDelays(retry.Fixed(5 * time.Millisecond)))
-			msgs := cjs.FromConsumer(c, cjs.MaxOutstanding(64))
+			msgs := cjs.FromConsumer(js, c, cjs.MaxOutstanding(64))
 			vals, err := cjs.Settle(tt.stage(msgs, 8, cjs.Process(work)), acker).Take(n).RunToSlice(testContext(t))
 			if err != nil {
 				t.Fatal(err)
@@ -114,7 +114,7 @@ func TestKilledWorkerMessagesRedelivered(t *testing.T) {
 			<-ctx.Done()
 			return 0, ctx.Err()
 		}
-		src := source.MapPar(cjs.FromConsumer(c, cjs.MaxOutstanding(16)), 4, cjs.Process(hang))
+		src := source.MapPar(cjs.FromConsumer(js, c, cjs.MaxOutstanding(16)), 4, cjs.Process(hang))
 		doneA <- cjs.Settle(src, acker).RunDrain(ctxA)
 	}()
 	heldByA := map[string]bool{}
@@ -136,7 +136,7 @@ func TestKilledWorkerMessagesRedelivered(t *testing.T) {
 		}
 		return m.ID(), nil
 	}
-	src := source.MapPar(cjs.FromConsumer(c), 8, cjs.Process(work))
+	src := source.MapPar(cjs.FromConsumer(js, c), 8, cjs.Process(work))
 	if err := cjs.Settle(src, acker).Take(n).RunDrain(testContext(t)); err != nil {
 		t.Fatal(err)
 	}
@@ -204,7 +204,7 @@ func TestPoisonMessageDeadLettered(t *testing.T) {
 			runCtx, stop := context.WithCancel(ctx)
 			done := make(chan error, 1)
 			go func() {
-				src := source.MapParUnordered(cjs.FromConsumer(c), 4, cjs.Process(work))
+				src := source.MapParUnordered(cjs.FromConsumer(js, c), 4, cjs.Process(work))
 				done <- cjs.Settle(src, acker).RunDrain(runCtx)
 			}()
 			for range n - 1 {

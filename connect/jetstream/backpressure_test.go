@@ -32,7 +32,7 @@ func TestBackpressureBound(t *testing.T) {
 	// DoubleAcks: a credit returns once the server has counted the ack, so
 	// the server's count is exact.
 	acker := cjs.NewAcker(cjs.DoubleAcks())
-	src := source.MapPar(cjs.FromConsumer(c, cjs.MaxOutstanding(bound)), 1, cjs.Process(slow))
+	src := source.MapPar(cjs.FromConsumer(js, c, cjs.MaxOutstanding(bound)), 1, cjs.Process(slow))
 	if err := cjs.Settle(src, acker).Take(n).RunDrain(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestUnsettledMessageCreditExpires(t *testing.T) {
 	seen := newTally()
 	// The pipeline holds one message at a time (MaxOutstanding(2)): the
 	// first delivery of job-0 is dropped without settling it.
-	err := cjs.FromConsumer(c, cjs.MaxOutstanding(2)).Take(4).RunForEach(testContext(t), func(m *cjs.Msg) error {
+	err := cjs.FromConsumer(js, c, cjs.MaxOutstanding(2)).Take(4).RunForEach(testContext(t), func(m *cjs.Msg) error {
 		if seen.add(m.ID()) == 1 && m.ID() == "job-0" {
 			return nil
 		}

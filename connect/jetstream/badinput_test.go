@@ -17,7 +17,7 @@ func TestBadInputPanics(t *testing.T) {
 		give func()
 		want string
 	}{
-		{"FromConsumer nil", func() { cjs.FromConsumer(nil) }, "jetstream: FromConsumer called with nil consumer"},
+		{"FromConsumer nil", func() { cjs.FromConsumer(nil, nil) }, "jetstream: FromConsumer called with nil js or consumer"},
 		{"MaxOutstanding 1", func() { cjs.MaxOutstanding(1) }, "jetstream: MaxOutstanding called with n = 1; pass at least 2"},
 		{"PullTimeout short", func() { cjs.PullTimeout(time.Millisecond) }, "jetstream: PullTimeout called with 1ms; pass at least 1s"},
 		{"OnError nil", func() { cjs.OnError(nil) }, "jetstream: OnError called with nil f"},

@@ -60,25 +60,25 @@ func (e *benchEnv) fill(b *testing.B, n int) {
 // impls consume n messages each, calling done(publish time) after each ack.
 var impls = []struct {
 	name string
-	run  func(ctx context.Context, c natsjs.Consumer, n int, done func(int64)) error
+	run  func(ctx context.Context, js natsjs.JetStream, c natsjs.Consumer, n int, done func(int64)) error
 }{
 	{"corral", runCorral},
 	{"handwritten", runHandwritten},
 }
 
-func runCorral(ctx context.Context, c natsjs.Consumer, n int, done func(int64)) error {
+func runCorral(ctx context.Context, js natsjs.JetStream, c natsjs.Consumer, n int, done func(int64)) error {
 	work := func(_ context.Context, m *cjs.Msg) (int64, error) {
 		benchWork(m.Data())
 		return int64(binary.LittleEndian.Uint64(m.Data())), nil
 	}
-	src := source.MapPar(cjs.FromConsumer(c), benchWorkers, cjs.Process(work))
+	src := source.MapPar(cjs.FromConsumer(js, c), benchWorkers, cjs.Process(work))
 	return cjs.Settle(src, cjs.NewAcker()).Take(n).RunForEach(ctx, func(t int64) error {
 		done(t)
 		return nil
 	})
 }
 
-func runHandwritten(ctx context.Context, c natsjs.Consumer, n int, done func(int64)) error {
+func runHandwritten(ctx context.Context, _ natsjs.JetStream, c natsjs.Consumer, n int, done func(int64)) error {
 	it, err := c.Messages(natsjs.PullMaxMessages(cjs.DefaultMaxOutstanding / 2))
 	if err != nil {
 		return err
@@ -142,7 +142,7 @@ func BenchmarkThroughput(b *testing.B) {
 			k = (k + iter) % len(impls) // alternate which goes first
 			e.fill(b, benchBatch)
 			start := time.Now()
-			if err := impls[k].run(ctx, e.c, benchBatch, func(int64) {}); err != nil {
+			if err := impls[k].run(ctx, e.js, e.c, benchBatch, func(int64) {}); err != nil {
 				b.Fatal(err)
 			}
 			busy[k] += time.Since(start)
@@ -182,14 +182,14 @@ func BenchmarkLatency(b *testing.B) {
 	b.ReportMetric(0, "ns/op")
 }
 
-func (e *benchEnv) latencyRound(b *testing.B, run func(context.Context, natsjs.Consumer, int, func(int64)) error, rate int, d time.Duration) []time.Duration {
+func (e *benchEnv) latencyRound(b *testing.B, run func(context.Context, natsjs.JetStream, natsjs.Consumer, int, func(int64)) error, rate int, d time.Duration) []time.Duration {
 	n := int(int64(rate) * int64(d) / int64(time.Second))
 	lat := make([]time.Duration, 0, n)
 	var mu sync.Mutex
 	var consumed atomic.Int64
 	errc := make(chan error, 1)
 	go func() {
-		errc <- run(context.Background(), e.c, n, func(t int64) {
+		errc <- run(context.Background(), e.js, e.c, n, func(t int64) {
 			mu.Lock()
 			lat = append(lat, time.Duration(time.Now().UnixNano()-t))
 			mu.Unlock()

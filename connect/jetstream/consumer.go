@@ -11,9 +11,9 @@ import (
 	natsjs "github.com/nats-io/nats.go/jetstream"
 )
 
-// FromConsumer returns a Source of the messages of a pull consumer, such as
-// a durable consumer from [natsjs.Stream.CreateOrUpdateConsumer], in the
-// order the server delivers them.
+// FromConsumer returns a Source of the messages of c, a pull consumer of
+// js such as a durable consumer from [natsjs.Stream.CreateOrUpdateConsumer],
+// in the order the server delivers them.
 //
 // Each run pulls with [natsjs.Consumer.Messages], and holds at most
 // [MaxOutstanding] messages that the server has delivered and that are not
@@ -27,10 +27,11 @@ import (
 // was delivered (or last marked [Msg.InProgress]), when the server delivers
 // it again.
 //
-// A server that cannot be reached does not end the run: while the server
-// is down, each pull whose heartbeat is missing is reported to [OnError],
-// nats.go reconnects, and the run goes on where the consumer is once the
-// server is back. Failures that cannot pass end the run with their error:
+// A server that cannot be reached does not end the run: while js's
+// connection is down, the source reports [nats.ErrDisconnected] to
+// [OnError] every two heartbeats (see [PullTimeout]) in which no message
+// came, nats.go reconnects, and the run goes on where the consumer is once
+// the server is back. Failures that cannot pass end the run with their error:
 // a closed connection ([nats.ErrConnectionClosed]), a deleted or missing
 // consumer, a bad request.
 //
@@ -42,14 +43,14 @@ import (
 // Async: nats.go runs two goroutines for each run (one sends pull
 // requests, one follows the connection's status), which end with the run.
 //
-// FromConsumer panics if c is nil.
-func FromConsumer(c natsjs.Consumer, opts ...Option) source.Source[*Msg] {
-	if c == nil {
-		panic("jetstream: FromConsumer called with nil consumer; pass a natsjs.Consumer from Stream.Consumer or CreateOrUpdateConsumer")
+// FromConsumer panics if js or c is nil.
+func FromConsumer(js natsjs.JetStream, c natsjs.Consumer, opts ...Option) source.Source[*Msg] {
+	if js == nil || c == nil {
+		panic("jetstream: FromConsumer called with nil js or consumer; pass the JetStream and a natsjs.Consumer from it")
 	}
 	cfg := newConfig(opts)
 	return source.FromFunc(func(ctx context.Context, emit func(*Msg) error) error {
-		return pull(ctx, c, &cfg, emit)
+		return pull(ctx, js.Conn(), c, &cfg, emit)
 	})
 }
 
@@ -57,7 +58,7 @@ func FromConsumer(c natsjs.Consumer, opts ...Option) source.Source[*Msg] {
 // has buffered: they are nak'd as they come.
 const drainWait = time.Second
 
-func pull(ctx context.Context, c natsjs.Consumer, cfg *config, emit func(*Msg) error) error {
+func pull(ctx context.Context, nc *nats.Conn, c natsjs.Consumer, cfg *config, emit func(*Msg) error) error {
 	ackWait, maxDeliver := 30*time.Second, 0
 	if info := c.CachedInfo(); info != nil {
 		if info.Config.AckWait > 0 {
@@ -66,10 +67,11 @@ func pull(ctx context.Context, c natsjs.Consumer, cfg *config, emit func(*Msg) e
 		maxDeliver = max(info.Config.MaxDeliver, 0)
 	}
 	prefetch := cfg.maxOutstanding / 2
+	hb := heartbeat(cfg.pullTimeout)
 	it, err := c.Messages(
 		natsjs.PullMaxMessages(prefetch),
 		natsjs.PullExpiry(cfg.pullTimeout),
-		natsjs.PullHeartbeat(heartbeat(cfg.pullTimeout)),
+		natsjs.PullHeartbeat(hb),
 	)
 	if err != nil {
 		return fmt.Errorf("jetstream: pull from consumer: %w", err)
@@ -89,14 +91,29 @@ func pull(ctx context.Context, c natsjs.Consumer, cfg *config, emit func(*Msg) e
 	l := newLedger(cfg.maxOutstanding-prefetch, ackWait)
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
+	// nats.go's Next waits without a word while the connection is down, so
+	// Next waits within windows of two heartbeats; at the end of a window
+	// with no message the source looks at the connection. One window
+	// serves many calls, so that a message costs no new context.
+	w := &window{d: 2 * hb}
+	defer w.stop()
 	for {
 		if err := l.wait(ctx, timer); err != nil {
 			return err
 		}
-		raw, err := it.Next(natsjs.NextContext(ctx))
+		raw, err := it.Next(natsjs.NextContext(w.get(ctx)))
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
+			}
+			if errors.Is(err, context.DeadlineExceeded) {
+				if nc.IsClosed() {
+					return fmt.Errorf("jetstream: pull from consumer: %w", nats.ErrConnectionClosed)
+				}
+				if nc.IsConnected() {
+					continue // no message came: the stream is idle
+				}
+				err = nats.ErrDisconnected
 			}
 			if permanent(err) {
 				return fmt.Errorf("jetstream: pull from consumer: %w", err)
@@ -115,6 +132,28 @@ func pull(ctx context.Context, c natsjs.Consumer, cfg *config, emit func(*Msg) e
 			}
 			return err
 		}
+	}
+}
+
+// A window is a context that ends d after it began, renewed once it has
+// ended.
+type window struct {
+	d      time.Duration
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+func (w *window) get(parent context.Context) context.Context {
+	if w.ctx == nil || w.ctx.Err() != nil {
+		w.stop()
+		w.ctx, w.cancel = context.WithTimeout(parent, w.d)
+	}
+	return w.ctx
+}
+
+func (w *window) stop() {
+	if w.cancel != nil {
+		w.cancel()
 	}
 }
 

@@ -21,7 +21,7 @@ func TestFromConsumerDeliversEveryMessage(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	seen := map[string]int{}
-	err := cjs.FromConsumer(c, cjs.MaxOutstanding(64)).Take(1000).RunForEach(ctx, func(m *cjs.Msg) error {
+	err := cjs.FromConsumer(js, c, cjs.MaxOutstanding(64)).Take(1000).RunForEach(ctx, func(m *cjs.Msg) error {
 		seen[m.ID()]++
 		return m.Ack()
 	})
@@ -41,7 +41,7 @@ func TestMsgSettlesOnce(t *testing.T) {
 	c := setup(t, js, 30*time.Second, 0)
 	publishJobs(t, js, 1, 1)
 	ctx := testContext(t)
-	err := cjs.FromConsumer(c).Take(1).RunForEach(ctx, func(m *cjs.Msg) error {
+	err := cjs.FromConsumer(js, c).Take(1).RunForEach(ctx, func(m *cjs.Msg) error {
 		if err := m.InProgress(); err != nil {
 			t.Errorf("InProgress before settling: %v", err)
 		}
@@ -98,7 +98,7 @@ func TestInProgressExtendsAckWait(t *testing.T) {
 		}
 		return 0, m.Ack()
 	}
-	src := source.MapPar(cjs.FromConsumer(c, cjs.MaxOutstanding(2)), 2, slow)
+	src := source.MapPar(cjs.FromConsumer(js, c, cjs.MaxOutstanding(2)), 2, slow)
 	if err := src.Take(2).RunDrain(testContext(t)); err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,7 @@
 // time, stores each result in another stream, and acks each job once its
 // result is stored:
 //
-//	jobs := cjs.FromConsumer(consumer)                         // Source[*cjs.Msg]
+//	jobs := cjs.FromConsumer(js, consumer)                         // Source[*cjs.Msg]
 //	done := source.MapPar(jobs, 8, cjs.Process(work))          // Source[cjs.Result[Out]]
 //	stored := cjs.Publish(done, js, toResultMsg)               // after each pub ack, in order
 //	err := cjs.Settle(stored, cjs.NewAcker()).RunDrain(ctx)    // ack, or nak / term the failures

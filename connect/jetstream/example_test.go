@@ -64,7 +64,7 @@ func Example() {
 	pack := func(ctx context.Context, m *cjs.Msg) (string, error) {
 		return "packed " + strings.ToUpper(string(m.Data())), nil
 	}
-	msgs := cjs.FromConsumer(orders)
+	msgs := cjs.FromConsumer(js, orders)
 	packed := cjs.Settle(source.MapPar(msgs, 4, cjs.Process(pack)), cjs.NewAcker())
 	err := packed.Take(3).RunForEach(ctx, func(s string) error {
 		fmt.Println(s)
@@ -102,7 +102,7 @@ func ExampleDeadLetter() {
 		cjs.DeadLetter(js, "dead.orders"),
 	)
 	errSmell := errors.New("smells too strong to pack")
-	err := cjs.FromConsumer(orders).Take(3).RunForEach(ctx, func(m *cjs.Msg) error {
+	err := cjs.FromConsumer(js, orders).Take(3).RunForEach(ctx, func(m *cjs.Msg) error {
 		fmt.Println("delivery", m.Delivered(), "of", string(m.Data()))
 		return acker.Settle(ctx, m, errSmell)
 	})

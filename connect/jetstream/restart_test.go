@@ -3,6 +3,8 @@ package jetstream_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -10,6 +12,7 @@ import (
 	cjs "github.com/corral-go/corral/connect/jetstream"
 	"github.com/corral-go/corral/retry"
 	"github.com/corral-go/corral/source"
+	"github.com/nats-io/nats.go"
 	natsjs "github.com/nats-io/nats.go/jetstream"
 )
 
@@ -62,7 +65,7 @@ func TestServerRestartMidRun(t *testing.T) {
 
 	report := cjs.OnError(onError)
 	worker := func(ctx context.Context, each func(string) error) error {
-		msgs := cjs.FromConsumer(c, cjs.MaxOutstanding(32), cjs.PullTimeout(2*time.Second), report)
+		msgs := cjs.FromConsumer(js, c, cjs.MaxOutstanding(32), cjs.PullTimeout(2*time.Second), report)
 		computed := source.MapPar(msgs, 8, cjs.Process(work))
 		published := cjs.Publish(computed, js, out, cjs.MaxInFlight(16),
 			cjs.AckTimeout(time.Second), cjs.PublishRetry(retry.Fixed(50*time.Millisecond)), report)
@@ -151,5 +154,56 @@ func TestServerRestartMidRun(t *testing.T) {
 	t.Logf("jobs processed again, in all: %d", redone)
 	if info, err = results.Info(ctx); err != nil || info.State.Msgs != n {
 		t.Fatalf("results stream: %v, %v; want %d messages", info.State.Msgs, err, n)
+	}
+}
+
+// The source itself reports that its connection is down, though nats.go's
+// iterator waits without a word, and resumes once the server is back.
+func TestSourceReportsDisconnect(t *testing.T) {
+	ts := startServer(t)
+	_, js := ts.connect(t)
+	c := setup(t, js, 5*time.Second, 0)
+	publishJobs(t, js, 10, 1)
+	ctx := testContext(t)
+
+	reported := make(chan error, 100)
+	got := make(chan string, 20)
+	runErr := make(chan error, 1)
+	go func() {
+		src := cjs.FromConsumer(js, c, cjs.PullTimeout(2*time.Second), cjs.OnError(func(err error) {
+			reported <- err
+		}))
+		runErr <- src.Take(20).RunForEach(ctx, func(m *cjs.Msg) error {
+			got <- m.ID()
+			return m.DoubleAck(ctx)
+		})
+	}()
+	recv := func(what string, c <-chan string) {
+		select {
+		case <-c:
+		case <-ctx.Done():
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+	for range 10 {
+		recv("a message", got)
+	}
+	ts.stop()
+	select {
+	case err := <-reported:
+		if !errors.Is(err, nats.ErrDisconnected) {
+			t.Fatalf("reported %v, want nats.ErrDisconnected", err)
+		}
+	case <-ctx.Done():
+		t.Fatal("the source reported nothing while the server was down")
+	}
+	ts.start()
+	for i := 10; i < 20; i++ {
+		if _, err := js.Publish(ctx, "jobs.0", []byte(strconv.Itoa(i)), natsjs.WithMsgID(fmt.Sprint("job-", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := <-runErr; err != nil {
+		t.Fatalf("run after the restart: %v", err)
 	}
 }

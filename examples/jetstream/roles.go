@@ -83,7 +83,7 @@ func work(ctx context.Context, js natsjs.JetStream, name string, fail float64, s
 				return nil
 			})
 		}
-		done := source.MapPar(cjs.FromConsumer(jobs, cjs.MaxOutstanding(64)), 8, cjs.Process(compute))
+		done := source.MapPar(cjs.FromConsumer(js, jobs, cjs.MaxOutstanding(64)), 8, cjs.Process(compute))
 		stored := cjs.Publish(done, js, toResult)
 		err := cjs.Settle(stored, acker).RunDrain(ctx)
 		if crash != nil && ctx.Err() != nil && s.Context().Err() == nil {
@@ -110,7 +110,7 @@ func collect(ctx context.Context, js natsjs.JetStream, n int, st *stats, log fun
 	seen := make(map[string]bool, n)
 	byWorker := map[string]int{}
 	errAll := errors.New("every result collected")
-	err = cjs.FromConsumer(c).RunForEach(ctx, func(m *cjs.Msg) error {
+	err = cjs.FromConsumer(js, c).RunForEach(ctx, func(m *cjs.Msg) error {
 		var r result
 		if err := json.Unmarshal(m.Data(), &r); err != nil {
 			return err
