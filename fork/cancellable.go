@@ -4,7 +4,6 @@ import (
 	"context"
 	"sync/atomic"
 
-	"github.com/corral-go/corral/internal/hook"
 	"github.com/corral-go/corral/scope"
 )
 
@@ -26,14 +25,12 @@ const (
 // reported only through Join), with a context of its own, derived from the
 // scope's, that [CancellableFork.Cancel] cancels.
 //
-// Cancellable panics if f is nil or s has ended.
+// Cancellable panics if s or f is nil, or if s has ended.
 func Cancellable[T any](s *scope.Scope, f func(ctx context.Context) (T, error), opts ...Option) *CancellableFork[T] {
-	if f == nil {
-		panic("fork: Cancellable called with nil f")
-	}
+	mustStart("Cancellable", s, f)
 	ctx, cancel := context.WithCancelCause(s.Context())
 	cf := &CancellableFork[T]{cancel: cancel}
-	cf.fk = start(s, hook.Unsupervised, forkName(opts), f, func(context.Context) (T, error) {
+	cf.fk = start(s, scope.ForkSpec{Unsupervised: true}, f, func(context.Context) (T, error) {
 		defer cancel(context.Canceled) // release the context's resources
 		v, err := f(ctx)
 		if !cf.state.CompareAndSwap(forkRunning, forkCompleted) {
@@ -41,7 +38,7 @@ func Cancellable[T any](s *scope.Scope, f func(ctx context.Context) (T, error), 
 			return zero, context.Canceled
 		}
 		return v, err
-	})
+	}, opts)
 	return cf
 }
 
@@ -63,4 +60,4 @@ func (cf *CancellableFork[T]) Join() (T, error) { return cf.fk.Join() }
 
 // Done returns a channel that is closed when the fork's function has
 // returned.
-func (cf *CancellableFork[T]) Done() <-chan struct{} { return cf.fk.done }
+func (cf *CancellableFork[T]) Done() <-chan struct{} { return cf.fk.Done() }

@@ -30,6 +30,7 @@ func RaceResult[T any](ctx context.Context, tasks ...func(ctx context.Context) (
 }
 
 func race[T any](ctx context.Context, fn string, anyResult bool, tasks []func(ctx context.Context) (T, error)) (T, error) {
+	mustCtx(fn, ctx)
 	if len(tasks) == 0 {
 		panic("fork: " + fn + " called with no tasks")
 	}

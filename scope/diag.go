@@ -2,6 +2,8 @@ package scope
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 	"reflect"
 	"runtime"
 	"runtime/pprof"
@@ -11,7 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/corral-go/corral/internal/hook"
+	"github.com/corral-go/corral/internal/catch"
 )
 
 // diag is the diagnostics configuration of a scope, inherited by the scopes
@@ -39,6 +41,7 @@ type scopeInfo struct {
 	children map[*Scope]struct{}
 	task     *trace.Task
 	labels   context.Context // pprof labels of the scope, for its forks
+	bodySite [12]uintptr     // where Supervised or Run was called
 
 	stuckMu      sync.Mutex
 	stuckTimer   *time.Timer
@@ -56,7 +59,7 @@ type forkRecord struct {
 	fn      any
 	site    [12]uintptr
 	started time.Time
-	kind    hook.Kind
+	kind    kind
 }
 
 // setupDiag runs in newScope, before the context is derived, when the scope
@@ -75,6 +78,10 @@ func (s *Scope) setupDiag(ctx context.Context) context.Context {
 	}
 	s.diag = d
 	s.info = &scopeInfo{parent: parent, started: time.Now(), forks: map[*forkRecord]struct{}{}}
+	// The body is reported like a fork, started where Supervised was
+	// called: 0 is Callers, 1 setupDiag, 2 newScope; where skips corral's
+	// own frames after that.
+	runtime.Callers(3, s.info.bodySite[:])
 	if d.trace {
 		ctx, s.info.task = trace.NewTask(ctx, "corral "+s.describe())
 	}
@@ -161,10 +168,15 @@ func (s *Scope) reportStuck() {
 	}
 	in.deliverMu.Lock()
 	defer in.deliverMu.Unlock()
+	deliver := defaultReport
 	if s.diag.report != nil {
-		s.diag.report(r)
-	} else {
-		defaultReport(r)
+		deliver = s.diag.report
+	}
+	// The handler is the user's code, on a timer's goroutine: a panic there
+	// must neither crash the process nor stop later reports.
+	if p := catch.Call(func() { deliver(r) }, nil); p != nil {
+		slog.Error("corral: the stuck-fork report handler panicked; the report is logged here instead",
+			"scope", r.Scope, "panic", p.Value, "stack", string(p.Stack), "report", r.String())
 	}
 }
 
@@ -193,29 +205,23 @@ func (s *Scope) stopDiag() {
 	}
 }
 
-// trackFork records a fork that is starting; it runs with s.mu held.
-func (s *Scope) trackForkLocked(k hook.Kind, name string, fn any) *forkRecord {
+// trackForkLocked records a fork that is starting; it runs with s.mu held.
+func (s *Scope) trackForkLocked(k kind, name string, fn any) *forkRecord {
 	r := &forkRecord{name: name, fn: fn, kind: k, started: time.Now()}
 	runtime.Callers(3, r.site[:])
 	s.info.forks[r] = struct{}{}
 	return r
 }
 
-// runDiag runs f with the fork's labels and trace region.
-func (s *Scope) runDiag(r *forkRecord, f func(ctx context.Context) error) error {
+// runDiag runs job with the fork's labels and trace region.
+func (s *Scope) runDiag(r *forkRecord, job Job) error {
 	if s.diag.labels {
 		pprof.SetGoroutineLabels(pprof.WithLabels(s.info.labels, pprof.Labels("corral.fork", r.describe())))
 	}
 	if s.diag.trace {
 		defer trace.StartRegion(s.ctx, "corral fork "+r.describe()).End()
 	}
-	return f(s.ctx)
-}
-
-func (s *Scope) untrackFork(r *forkRecord) {
-	s.mu.Lock()
-	delete(s.info.forks, r)
-	s.mu.Unlock()
+	return job.Run(s.ctx)
 }
 
 // label is the scope's name as profiler labels and traces show it.
@@ -229,8 +235,14 @@ func (s *Scope) label() string {
 	return "?"
 }
 
+// funcName names f: a function by its name, anything else (a Job) by its
+// type.
 func funcName(f any) string {
-	if fn := runtime.FuncForPC(reflect.ValueOf(f).Pointer()); fn != nil {
+	v := reflect.ValueOf(f)
+	if v.Kind() != reflect.Func {
+		return fmt.Sprintf("%T", f)
+	}
+	if fn := runtime.FuncForPC(v.Pointer()); fn != nil {
 		return fn.Name()
 	}
 	return "?"
@@ -245,8 +257,10 @@ func (r *forkRecord) describe() string {
 
 // where returns the first frame of the start site outside corral's own
 // packages: the line of user code that started the fork.
-func (r *forkRecord) where() (file string, line int) {
-	frames := runtime.CallersFrames(r.site[:])
+func (r *forkRecord) where() (file string, line int) { return siteOf(r.site[:]) }
+
+func siteOf(site []uintptr) (file string, line int) {
+	frames := runtime.CallersFrames(site)
 	var first runtime.Frame
 	for {
 		f, more := frames.Next()
@@ -263,7 +277,7 @@ func (r *forkRecord) where() (file string, line int) {
 }
 
 func isCorralFrame(fn string) bool {
-	for _, p := range []string{"scope.", "fork.", "internal/hook.", "source.", "dispatcher.", "channel."} {
+	for _, p := range []string{"scope.", "fork.", "internal/", "source.", "dispatcher.", "channel.", "app."} {
 		if strings.HasPrefix(fn, "github.com/corral-go/corral/"+p) {
 			return true
 		}

@@ -36,20 +36,28 @@ func (m *Monitor) remove(s *Scope) {
 	m.mu.Unlock()
 }
 
-// ScopeInfo describes a running scope in a [Monitor.Snapshot].
-type ScopeInfo struct {
+// Info describes a running scope in a [Monitor.Snapshot].
+//
+// State is "running" while the body runs and nothing failed, "ending" once
+// the body returned and the scope waits for its awaited forks, "cancelling"
+// once the scope cancelled its context (a failure, even while the body still
+// runs, or the normal end telling daemon forks to stop) and waits for every
+// fork, and "ended" when every fork has returned. A scope whose context was
+// cancelled only by its parent stays "running" or "ending", with a Cause:
+// that is not a failure of its own until its body or a fork reports one.
+type Info struct {
 	Name     string        `json:"name"`            // as Scope.String describes it
 	State    string        `json:"state"`           // "running", "ending", "cancelling" or "ended"
 	Cause    string        `json:"cause,omitempty"` // the cancellation cause, once cancelled
 	Started  time.Time     `json:"started"`
 	Age      time.Duration `json:"age"`
 	Forks    []ForkInfo    `json:"forks,omitempty"`
-	Children []ScopeInfo   `json:"children,omitempty"` // scopes nested in this one
+	Children []Info        `json:"children,omitempty"` // scopes nested in this one
 }
 
 // Snapshot returns the scopes registered with m that are running now, each
 // with its running forks and nested scopes, oldest first.
-func (m *Monitor) Snapshot() []ScopeInfo {
+func (m *Monitor) Snapshot() []Info {
 	m.mu.Lock()
 	roots := make([]*Scope, 0, len(m.roots))
 	for s := range m.roots {
@@ -59,12 +67,12 @@ func (m *Monitor) Snapshot() []ScopeInfo {
 	return snapshot(roots, time.Now())
 }
 
-func snapshot(scopes []*Scope, now time.Time) []ScopeInfo {
-	infos := make([]ScopeInfo, 0, len(scopes))
+func snapshot(scopes []*Scope, now time.Time) []Info {
+	infos := make([]Info, 0, len(scopes))
 	for _, s := range scopes {
 		s.mu.Lock()
-		si := ScopeInfo{
-			Name: s.describe(), State: s.state.String(),
+		si := Info{
+			Name: s.describe(), State: s.stateLocked(),
 			Started: s.info.started, Age: now.Sub(s.info.started),
 			Forks: s.forkInfosLocked(now),
 		}
@@ -79,7 +87,7 @@ func snapshot(scopes []*Scope, now time.Time) []ScopeInfo {
 		si.Children = snapshot(children, now)
 		infos = append(infos, si)
 	}
-	slices.SortFunc(infos, func(a, b ScopeInfo) int {
+	slices.SortFunc(infos, func(a, b Info) int {
 		return cmp.Or(a.Started.Compare(b.Started), cmp.Compare(a.Name, b.Name))
 	})
 	return infos
@@ -91,14 +99,14 @@ func sortForks(fs []ForkInfo) {
 	})
 }
 
-func (st state) String() string {
-	switch st {
-	case running:
-		return "running"
-	case ending:
-		return "ending"
-	case cancelling:
+func (s *Scope) stateLocked() string {
+	switch w := s.state.Load(); {
+	case w&stateEnded != 0:
+		return "ended"
+	case w&stateCancelled != 0:
 		return "cancelling"
+	case s.bodyDone:
+		return "ending"
 	}
-	return "ended"
+	return "running"
 }

@@ -6,8 +6,6 @@ import (
 	"log/slog"
 	"strings"
 	"time"
-
-	"github.com/corral-go/corral/internal/hook"
 )
 
 // WithStuckReport makes the scope report the forks that are still running
@@ -18,10 +16,16 @@ import (
 // how long it has run. The report repeats at doubling intervals (grace, 2×,
 // 4× ...) until the forks have returned.
 //
+// The scope's body counts like a fork: a body still running when the report
+// is due (say, one waiting on a channel that a failed fork will never send
+// on) is listed with Kind "body", where Supervised or Run was called.
+//
 // report receives each report; a nil report logs it as one warning with
 // [slog.Warn]. report runs on a goroutine of its own; calls for one scope
 // never overlap, but calls for different scopes may. The scope waits for a
-// report being delivered before it returns.
+// report being delivered before it returns. A report handler that panics
+// does not crash the program: the panic and the report are logged with
+// [slog.Error], and later reports are still delivered.
 //
 // The option applies to the scopes nested in this one too (through the
 // context), unless they set their own. It panics if grace is not positive.
@@ -79,8 +83,12 @@ type StuckReport struct {
 // String formats the report over several lines, one per fork.
 func (r StuckReport) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "corral: %s cancelled %v ago (cause: %v) still waits for %d fork(s):",
-		r.Scope, r.Waiting.Round(time.Millisecond), r.Cause, len(r.Forks))
+	what := fmt.Sprintf("%d fork(s)", len(r.Forks))
+	if len(r.Forks) > 0 && r.Forks[0].Kind == "body" {
+		what = fmt.Sprintf("its body and %d fork(s)", len(r.Forks)-1)
+	}
+	fmt.Fprintf(&b, "corral: %s cancelled %v ago (cause: %v) still waits for %s:",
+		r.Scope, r.Waiting.Round(time.Millisecond), r.Cause, what)
 	for _, f := range r.Forks {
 		fmt.Fprintf(&b, "\n\t%s", f)
 	}
@@ -92,19 +100,24 @@ func defaultReport(r StuckReport) {
 		"scope", r.Scope, "waiting", r.Waiting, "cause", r.Cause, "report", r.String())
 }
 
-// ForkInfo describes a running fork in a [StuckReport] or a [Snapshot].
+// ForkInfo describes a running fork, or a scope's body that is still
+// running, in a [StuckReport] or a [Monitor.Snapshot].
 type ForkInfo struct {
 	Name     string        // the fork's name (see fork.WithName and Scope.GoNamed), or ""
-	Function string        // the fork's function
-	Kind     string        // "awaited", "daemon" or "unsupervised"
+	Function string        // the fork's function, or the scope's body
+	Kind     string        // "awaited", "daemon", "unsupervised", or "body" for the scope's body
 	File     string        // where the fork was started
 	Line     int           // where the fork was started
 	Started  time.Time     // when the fork was started
 	Running  time.Duration // how long it had been running when described
 }
 
-// String describes the fork on one line.
+// String describes the fork, or the body, on one line.
 func (f ForkInfo) String() string {
+	if f.Kind == "body" {
+		return fmt.Sprintf("body %s, called at %s:%d, running for %v",
+			f.Function, f.File, f.Line, f.Running.Round(time.Millisecond))
+	}
 	name := f.Function
 	if f.Name != "" {
 		name = fmt.Sprintf("%q (%s)", f.Name, f.Function)
@@ -114,7 +127,14 @@ func (f ForkInfo) String() string {
 }
 
 func (s *Scope) forkInfosLocked(now time.Time) []ForkInfo {
-	infos := make([]ForkInfo, 0, len(s.info.forks))
+	infos := make([]ForkInfo, 0, len(s.info.forks)+1)
+	if !s.bodyDone {
+		file, line := siteOf(s.info.bodySite[:])
+		infos = append(infos, ForkInfo{
+			Function: s.label(), Kind: "body", File: file, Line: line,
+			Started: s.info.started, Running: now.Sub(s.info.started),
+		})
+	}
 	for r := range s.info.forks {
 		file, line := r.where()
 		infos = append(infos, ForkInfo{
@@ -126,11 +146,11 @@ func (s *Scope) forkInfosLocked(now time.Time) []ForkInfo {
 	return infos
 }
 
-func kindName(k hook.Kind) string {
-	switch k {
-	case hook.Daemon:
+func kindName(k kind) string {
+	switch {
+	case !k.awaited():
 		return "daemon"
-	case hook.Unsupervised:
+	case k&unsupervisedKind != 0:
 		return "unsupervised"
 	}
 	return "awaited"

@@ -30,7 +30,7 @@ func TestRun(t *testing.T) {
 		`slow replica: cancelled, cause "scope: ended"`,
 		`Race returned "fast replica" (<nil>)`,
 		// timeout
-		"10ms limit: timeout: time limit exceeded (ErrTimeout: true, DeadlineExceeded: true)",
+		"10ms limit: timeout after 10ms (ErrTimeout: true, DeadlineExceeded: true)",
 		"caller cancelled: context canceled (ErrTimeout: false)",
 		// retry
 		"attempt 2 failed (call 2: connection refused); next in 5ms",

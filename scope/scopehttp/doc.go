@@ -7,6 +7,6 @@
 //	err := scope.Supervised(ctx, serve, scope.WithMonitor(m))
 //
 // GET /debug/scopes renders the tree as indented text; with ?format=json, or
-// an Accept header naming application/json, it renders [scope.ScopeInfo]
+// an Accept header naming application/json, it renders [scope.Info]
 // values as JSON.
 package scopehttp

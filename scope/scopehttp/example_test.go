@@ -11,11 +11,11 @@ import (
 // This example demonstrates the text rendering of a snapshot, as the debug
 // endpoint serves it.
 func ExampleWriteText() {
-	snap := []scope.ScopeInfo{{
+	snap := []scope.Info{{
 		Name: `scope "server"`, State: "running", Age: 3 * time.Second,
 		Forks: []scope.ForkInfo{{Name: "accept", Function: "main.accept", Kind: "daemon",
 			File: "main.go", Line: 42, Running: 3 * time.Second}},
-		Children: []scope.ScopeInfo{{Name: `scope "conn"`, State: "cancelling", Age: time.Second, Cause: "scope: ended"}},
+		Children: []scope.Info{{Name: `scope "conn"`, State: "cancelling", Age: time.Second, Cause: "scope: ended"}},
 	}}
 	scopehttp.WriteText(os.Stdout, snap)
 	// Output:

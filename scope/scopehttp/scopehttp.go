@@ -33,7 +33,7 @@ func Handler(m *scope.Monitor) http.Handler {
 
 // WriteText writes a snapshot as an indented tree, one line per scope and
 // per fork.
-func WriteText(w io.Writer, snap []scope.ScopeInfo) {
+func WriteText(w io.Writer, snap []scope.Info) {
 	if len(snap) == 0 {
 		fmt.Fprintln(w, "no running scopes")
 		return
@@ -43,7 +43,7 @@ func WriteText(w io.Writer, snap []scope.ScopeInfo) {
 	}
 }
 
-func writeScope(w io.Writer, s scope.ScopeInfo, indent string) {
+func writeScope(w io.Writer, s scope.Info, indent string) {
 	cause := ""
 	if s.Cause != "" {
 		cause = ", cause: " + s.Cause

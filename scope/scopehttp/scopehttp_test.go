@@ -39,16 +39,18 @@ func TestHandler(t *testing.T) {
 		<-started
 		defer close(release)
 		text := get(srv.URL)
-		for _, w := range []string{`scope "app": running`, `awaited fork "server"`, "scopehttp_test.go:"} {
+		for _, w := range []string{`scope "app": running`, "body app, called at", `awaited fork "server"`, "scopehttp_test.go:"} {
 			if !strings.Contains(text, w) {
 				t.Errorf("text = %q, want %q", text, w)
 			}
 		}
-		var snap []scope.ScopeInfo
+		var snap []scope.Info
 		if err := json.Unmarshal([]byte(get(srv.URL+"?format=json")), &snap); err != nil {
 			return err
 		}
-		if len(snap) != 1 || snap[0].Name != `scope "app"` || len(snap[0].Forks) != 1 || snap[0].Forks[0].Name != "server" {
+		// The body, still running, is listed first, then the fork.
+		if len(snap) != 1 || snap[0].Name != `scope "app"` || len(snap[0].Forks) != 2 ||
+			snap[0].Forks[0].Kind != "body" || snap[0].Forks[1].Name != "server" {
 			t.Errorf("json snapshot = %+v", snap)
 		}
 		return nil
