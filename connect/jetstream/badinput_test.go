@@ -27,6 +27,7 @@ func TestBadInputPanics(t *testing.T) {
 		{"Settle nil ctx", func() { _ = cjs.NewAcker().Settle(nil, nil, nil) }, "jetstream: Acker.Settle called with nil ctx"},
 		{"Settle nil msg", func() { _ = cjs.NewAcker().Settle(context.Background(), nil, nil) }, "jetstream: Acker.Settle called with nil message"},
 		{"Process nil", func() { cjs.Process[int](nil) }, "jetstream: Process called with nil f"},
+		{"Wrap nil", func() { cjs.Wrap(nil) }, "jetstream: Wrap called with nil message"},
 		{"Settle stage nil", func() { cjs.Settle(source.Empty[cjs.Result[int]](), nil) }, "jetstream: Settle called with nil Acker"},
 		{"Publish nil js", func() { cjs.Publish(source.Of(1), nil, nil) }, "jetstream: Publish called with nil js"},
 		{"MaxInFlight 0", func() { cjs.MaxInFlight(0) }, "jetstream: MaxInFlight called with n = 0"},

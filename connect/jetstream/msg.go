@@ -41,6 +41,20 @@ type Msg struct {
 	settled    bool      // a settling call has been made
 }
 
+// Wrap returns a Msg for a message that nats.go delivered by other means
+// than [FromConsumer], such as a callback of [natsjs.Consumer.Consume] or
+// of a push consumer, so that an [Acker] can settle it. Such a Msg counts
+// against no bound, and an Acker does not know its consumer's MaxDeliver:
+// give the Acker [MaxDeliveries] no higher than it.
+//
+// Wrap panics if raw is nil.
+func Wrap(raw natsjs.Msg) *Msg {
+	if raw == nil {
+		panic("jetstream: Wrap called with nil message")
+	}
+	return &Msg{raw: raw, l: &ledger{}}
+}
+
 // Data returns the payload.
 func (m *Msg) Data() []byte { return m.raw.Data() }
 

@@ -4,7 +4,12 @@
 // store each result in the stream RESULTS and ack the job once its result
 // is stored, and a collector reads the results.
 //
-//	producer --JOBS--> worker 1..W: FromConsumer -> MapPar(8) -> Publish -> Settle --RESULTS--> collector
+//	producer --JOBS--> worker 1..W-1: FromConsumer -> MapPar(8) -> Publish -> Settle --RESULTS--> collector
+//	                   service W:   Consume callbacks -> dispatcher task per job, a lane per subject
+//
+// The last worker is built the other way round: nats.go calls it back with
+// each job, and each job runs as a task of a dispatcher in a long-lived
+// scope, which drains on SIGTERM (see service.go).
 //
 // One command runs it all, on an embedded nats-server (JetStream on a file
 // store in a temporary directory) when NATS_URL is not set:
@@ -41,7 +46,7 @@ func main() {
 	flag.IntVar(&cfg.workers, "workers", 3, "worker processes to run (role all)")
 	flag.Float64Var(&cfg.fail, "fail", 0.02, "share of first attempts that fail")
 	flag.BoolVar(&cfg.crash, "crash", true, "kill one worker mid-run without acking (role all)")
-	flag.StringVar(&cfg.role, "role", "all", "all, producer, worker or collector")
+	flag.StringVar(&cfg.role, "role", "all", "all, producer, worker, service or collector")
 	flag.Parse()
 	cfg.url = os.Getenv("NATS_URL")
 

@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"regexp"
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
+	natsjs "github.com/nats-io/nats.go/jetstream"
 	"go.uber.org/goleak"
 )
 
@@ -42,5 +45,77 @@ func TestUnknownRole(t *testing.T) {
 	cfg := config{role: "chef", jobs: 1, storeDir: t.TempDir()}
 	if err := run(context.Background(), cfg, &bytes.Buffer{}); err == nil {
 		t.Fatal("run with an unknown role succeeded")
+	}
+}
+
+// The callback service drains when its context ends, as on SIGTERM: every
+// job it accepted finishes, stores its result and is acked; the others stay
+// in the work queue for the next worker. None is left half done.
+func TestServiceDrainsOnShutdown(t *testing.T) {
+	const n = 300
+	srv, err := embeddedServer(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		srv.Shutdown()
+		srv.WaitForShutdown()
+	}()
+	nc, err := nats.Connect(srv.ClientURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, err := natsjs.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := createStreams(ctx, js); err != nil {
+		t.Fatal(err)
+	}
+	if err := produce(ctx, js, n, func(string, ...any) {}); err != nil {
+		t.Fatal(err)
+	}
+
+	st := &stats{}
+	started := st.crashAfter(50)
+	sigterm, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- serve(sigterm, js, "service", 0, st, 10*time.Second) }()
+	<-started
+	stop()
+	if err := <-done; err != nil {
+		t.Fatalf("serve: %v", err)
+	}
+	if len(st.errs) > 0 {
+		t.Fatalf("tasks reported %v", st.errs)
+	}
+
+	jobs, _ := js.Stream(ctx, "JOBS")
+	results, _ := js.Stream(ctx, "RESULTS")
+	c, _ := js.Consumer(ctx, "JOBS", "workers")
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		ji, err1 := jobs.Info(ctx)
+		ri, err2 := results.Info(ctx)
+		ci, err3 := c.Info(ctx)
+		if err := errors.Join(err1, err2, err3); err != nil {
+			t.Fatal(err)
+		}
+		if ci.NumAckPending == 0 && ji.State.Msgs+ri.State.Msgs == n {
+			t.Logf("stored %d results before stopping; %d jobs left for the next worker", ri.State.Msgs, ji.State.Msgs)
+			if ri.State.Msgs < 50 {
+				t.Fatalf("only %d results stored, after 50 jobs started", ri.State.Msgs)
+			}
+			return
+		}
+		select {
+		case <-tick.C:
+		case <-ctx.Done():
+			t.Fatalf("jobs %d + results %d != %d, or %d acks pending", ji.State.Msgs, ri.State.Msgs, n, ci.NumAckPending)
+		}
 	}
 }

@@ -41,6 +41,34 @@ type result struct {
 	Worker string `json:"worker"`
 }
 
+// acker settles jobs: a failed job is delivered again after 50ms, 100ms,
+// ... up to 1s, and given up on its tenth delivery, the consumer's
+// MaxDeliver.
+var acker = cjs.NewAcker(cjs.MaxDeliveries(10), cjs.RetryDelays(retry.Exponential(50*time.Millisecond, 2, time.Second)))
+
+// computeJob is the work on one job: its square, after a millisecond of
+// the I/O a real job would wait on. A share fail of first deliveries fail.
+func computeJob(m *cjs.Msg, worker string, fail float64, st *stats) (result, error) {
+	st.attempt(m.Delivered())
+	i, err := strconv.Atoi(string(m.Data()))
+	if err != nil {
+		return result{}, err // nak'd, and dead on its last delivery
+	}
+	if m.Delivered() == 1 && rand.Float64() < fail {
+		st.failed()
+		return result{}, fmt.Errorf("job %d: transient failure", i)
+	}
+	time.Sleep(time.Millisecond)
+	return result{Job: m.ID(), Square: i * i, Worker: worker}, nil
+}
+
+// resultMsg is the message that stores r in RESULTS, with the job's ID as
+// its message ID, so that a job done twice has its result stored once.
+func resultMsg(r result) (cjs.Outgoing, error) {
+	data, err := json.Marshal(r)
+	return cjs.Outgoing{Subject: "results." + r.Job, Data: data, ID: r.Job}, err
+}
+
 // work serves jobs until ctx ends, or until crash is closed: then it stops
 // at once, leaving the jobs it holds unacked, as a killed process would.
 func work(ctx context.Context, js natsjs.JetStream, name string, fail float64, st *stats, crash <-chan struct{}) error {
@@ -49,26 +77,14 @@ func work(ctx context.Context, js natsjs.JetStream, name string, fail float64, s
 		return err
 	}
 	compute := func(ctx context.Context, m *cjs.Msg) (result, error) {
-		st.attempt(m.Delivered())
-		i, err := strconv.Atoi(string(m.Data()))
-		if err != nil {
-			return result{}, err // nak'd, and dead on its last delivery
-		}
-		if m.Delivered() == 1 && rand.Float64() < fail {
-			st.failed()
-			return result{}, fmt.Errorf("job %d: transient failure", i)
-		}
-		time.Sleep(time.Millisecond) // the I/O the job waits on
-		return result{Job: m.ID(), Square: i * i, Worker: name}, nil
+		return computeJob(m, name, fail, st)
 	}
 	toResult := func(r cjs.Result[result]) (cjs.Outgoing, error) {
 		if r.Err != nil {
 			return cjs.Outgoing{}, nil // nothing to store: Settle naks the job
 		}
-		data, err := json.Marshal(r.Value)
-		return cjs.Outgoing{Subject: "results." + r.Value.Job, Data: data, ID: r.Value.Job}, err
+		return resultMsg(r.Value)
 	}
-	acker := cjs.NewAcker(cjs.MaxDeliveries(10), cjs.RetryDelays(retry.Exponential(50*time.Millisecond, 2, time.Second)))
 
 	return scope.Supervised(ctx, func(s *scope.Scope) error {
 		ctx, kill := context.WithCancel(s.Context())
@@ -151,6 +167,7 @@ type stats struct {
 	crashes                          int
 	crashAt                          int
 	crash                            chan struct{}
+	errs                             []error
 }
 
 type counts struct{ attempts, failures, redeliveries, crashes int }
@@ -165,6 +182,13 @@ func (s *stats) attempt(delivered uint64) {
 	if s.crash != nil && s.attempts == s.crashAt {
 		close(s.crash)
 	}
+}
+
+// report keeps an error that a task of the service reported.
+func (s *stats) report(err error) {
+	s.mu.Lock()
+	s.errs = append(s.errs, err)
+	s.mu.Unlock()
 }
 
 func (s *stats) failed() {

@@ -85,18 +85,30 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 			return withConn("worker", func(ctx context.Context, js natsjs.JetStream) error {
 				return work(ctx, js, "worker", cfg.fail, stats, nil)
 			})(s.Context())
+		case "service":
+			return withConn("service", func(ctx context.Context, js natsjs.JetStream) error {
+				return serve(ctx, js, "service", cfg.fail, stats, 10*time.Second)
+			})(s.Context())
 		case "collector":
 			return withConn("collector", func(ctx context.Context, js natsjs.JetStream) error {
 				return collect(ctx, js, cfg.jobs, stats, log)
 			})(s.Context())
 		case "all":
 		default:
-			return fmt.Errorf("unknown role %q: use all, producer, worker or collector", cfg.role)
+			return fmt.Errorf("unknown role %q: use all, producer, worker, service or collector", cfg.role)
 		}
 
 		// Workers are daemons: they serve until the collector has every
-		// result and the scope ends.
+		// result and the scope ends. The last one, if there are two or
+		// more, is a callback service on the dispatcher.
 		for i := range cfg.workers {
+			if i == cfg.workers-1 && i > 0 {
+				name := fmt.Sprintf("service %d", i+1)
+				s.GoDaemon(withConn(name, func(ctx context.Context, js natsjs.JetStream) error {
+					return serve(ctx, js, name, cfg.fail, stats, 10*time.Second)
+				}))
+				continue
+			}
 			name := fmt.Sprintf("worker %d", i+1)
 			var crash <-chan struct{}
 			if cfg.crash && i == 0 {
