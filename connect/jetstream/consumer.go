@@ -29,9 +29,9 @@ import (
 //
 // A server that cannot be reached does not end the run: while js's
 // connection is down, the source reports [nats.ErrDisconnected] to
-// [OnError] every two heartbeats (see [PullTimeout]) in which no message
-// came, nats.go reconnects, and the run goes on where the consumer is once
-// the server is back. Failures that cannot pass end the run with their error:
+// [OnError] once per two heartbeats (see [PullTimeout]), nats.go
+// reconnects, and the run goes on where the consumer is once the server is
+// back. Failures that cannot pass end the run with their error:
 // a closed connection ([nats.ErrConnectionClosed]), a deleted or missing
 // consumer, a bad request.
 //
@@ -91,12 +91,18 @@ func pull(ctx context.Context, nc *nats.Conn, c natsjs.Consumer, cfg *config, em
 	l := newLedger(cfg.maxOutstanding-prefetch, ackWait)
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
-	// nats.go's Next waits without a word while the connection is down, so
-	// Next waits within windows of two heartbeats; at the end of a window
-	// with no message the source looks at the connection. One window
-	// serves many calls, so that a message costs no new context.
-	w := &window{d: 2 * hb}
+	// Next waits within short windows, for two reasons. nats.go's Next
+	// waits without a word while the connection is down: at the end of a
+	// window with no message the source looks at the connection, and
+	// reports it down once per two heartbeats. And Next asks the server for
+	// more messages only when it is called, so a call that starts waiting
+	// just as the request that would refill the buffer is being sent can
+	// wait until a heartbeat is missed (seen: stalls of two heartbeats
+	// mid-stream, under load); the next call asks. One window serves many
+	// calls, so that a message costs no new context.
+	w := &window{d: nextWindow}
 	defer w.stop()
+	var reported time.Time
 	for {
 		if err := l.wait(ctx, timer); err != nil {
 			return err
@@ -110,9 +116,10 @@ func pull(ctx context.Context, nc *nats.Conn, c natsjs.Consumer, cfg *config, em
 				if nc.IsClosed() {
 					return fmt.Errorf("jetstream: pull from consumer: %w", nats.ErrConnectionClosed)
 				}
-				if nc.IsConnected() {
-					continue // no message came: the stream is idle
+				if nc.IsConnected() || time.Since(reported) < 2*hb {
+					continue // the stream is idle, or the outage reported
 				}
+				reported = time.Now()
 				err = nats.ErrDisconnected
 			}
 			if permanent(err) {
@@ -134,6 +141,9 @@ func pull(ctx context.Context, nc *nats.Conn, c natsjs.Consumer, cfg *config, em
 		}
 	}
 }
+
+// nextWindow is the longest that one call of Next waits.
+const nextWindow = 250 * time.Millisecond
 
 // A window is a context that ends d after it began, renewed once it has
 // ended.

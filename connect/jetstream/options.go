@@ -21,7 +21,7 @@ type config struct {
 // Defaults of a FromConsumer source.
 const (
 	DefaultMaxOutstanding = 256
-	DefaultPullTimeout    = 30 * time.Second
+	DefaultPullTimeout    = 5 * time.Second
 )
 
 func newConfig(opts []Option) config {
@@ -56,9 +56,10 @@ func MaxOutstanding(n int) Option {
 // PullTimeout sets how long one pull request waits on the server for
 // messages before it expires and nats.go sends another; the default is
 // [DefaultPullTimeout]. A pull asks the server for a heartbeat every
-// quarter of d (from 500ms to 30s), so a server or connection that is gone
-// is noticed within two heartbeats: the pull fails with
-// [natsjs.ErrNoHeartbeat], which is reported to [OnError].
+// quarter of d (from 500ms to 30s), and an outage is reported to [OnError]
+// once per two heartbeats: [nats.ErrDisconnected] while nats.go
+// reconnects, [natsjs.ErrNoHeartbeat] when the connection is up but the
+// server sends nothing.
 //
 // PullTimeout panics if d is less than 1s, the least nats.go accepts.
 func PullTimeout(d time.Duration) Option {
