@@ -159,9 +159,10 @@ func BenchmarkThroughput(b *testing.B) {
 }
 
 // BenchmarkLatency measures the time from publish to ack while a publisher
-// sends at a steady rate, LATENCY_RATE messages per second (default 10000,
-// half the corral pipeline's throughput on the machine of the README's
-// table), for half a second per implementation and iteration.
+// sends at a steady rate, LATENCY_RATE messages per second (default 28000,
+// half the corral pipeline's throughput in BenchmarkThroughput on the
+// machine of the README's table), for half a second per implementation and
+// iteration.
 func BenchmarkLatency(b *testing.B) {
 	rate := benchLatencyRate()
 	e := newBenchEnv(b)
@@ -220,12 +221,11 @@ func (e *benchEnv) latencyRound(b *testing.B, run func(context.Context, natsjs.J
 	return lat
 }
 
-// benchLatencyRate is the publish rate of BenchmarkLatency: half the
-// throughput of the corral pipeline on the machine the README's table was
-// made on. Set LATENCY_RATE to measure at another rate.
+// benchLatencyRate is the publish rate of BenchmarkLatency, from
+// LATENCY_RATE.
 func benchLatencyRate() int {
 	var r int
-	if _, err := fmt.Sscan(getenv("LATENCY_RATE", "10000"), &r); err != nil || r <= 0 {
+	if _, err := fmt.Sscan(getenv("LATENCY_RATE", "28000"), &r); err != nil || r <= 0 {
 		panic("LATENCY_RATE must be a positive number of messages per second")
 	}
 	return r
