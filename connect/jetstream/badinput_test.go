@@ -10,6 +10,9 @@ import (
 	"github.com/corral-go/corral/source"
 )
 
+// nilCtx is a nil context, as a careless caller would pass.
+var nilCtx context.Context
+
 // Misuse panics at the call, naming the function and what to do.
 func TestBadInputPanics(t *testing.T) {
 	for _, tt := range []struct {
@@ -24,7 +27,7 @@ func TestBadInputPanics(t *testing.T) {
 		{"MaxDeliveries 0", func() { cjs.MaxDeliveries(0) }, "jetstream: MaxDeliveries called with n = 0"},
 		{"RetryDelays nil", func() { cjs.RetryDelays(nil) }, "jetstream: RetryDelays called with nil BackOff"},
 		{"DeadLetter nil", func() { cjs.DeadLetter(nil, "dead") }, "jetstream: DeadLetter called with nil js"},
-		{"Settle nil ctx", func() { _ = cjs.NewAcker().Settle(nil, nil, nil) }, "jetstream: Acker.Settle called with nil ctx"},
+		{"Settle nil ctx", func() { _ = cjs.NewAcker().Settle(nilCtx, nil, nil) }, "jetstream: Acker.Settle called with nil ctx"},
 		{"Settle nil msg", func() { _ = cjs.NewAcker().Settle(context.Background(), nil, nil) }, "jetstream: Acker.Settle called with nil message"},
 		{"Process nil", func() { cjs.Process[int](nil) }, "jetstream: Process called with nil f"},
 		{"Wrap nil", func() { cjs.Wrap(nil) }, "jetstream: Wrap called with nil message"},
@@ -33,7 +36,7 @@ func TestBadInputPanics(t *testing.T) {
 		{"MaxInFlight 0", func() { cjs.MaxInFlight(0) }, "jetstream: MaxInFlight called with n = 0"},
 		{"AckTimeout 0", func() { cjs.AckTimeout(0) }, "jetstream: AckTimeout called with 0s"},
 		{"PublishRetry nil", func() { cjs.PublishRetry(nil) }, "jetstream: PublishRetry called with nil BackOff"},
-		{"RunPublish nil ctx", func() { _ = cjs.RunPublish[int](nil, source.Of(1), nil, nil) }, "jetstream: RunPublish called with nil ctx"},
+		{"RunPublish nil ctx", func() { _ = cjs.RunPublish[int](nilCtx, source.Of(1), nil, nil) }, "jetstream: RunPublish called with nil ctx"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			defer func() {

@@ -37,8 +37,9 @@ import (
 //
 // When the run ends (its context is cancelled, the downstream stops, or it
 // fails), the messages buffered and not passed on are nak'd, so that the
-// server delivers them again at once. Messages passed on and not settled
-// are left to the consumer's AckWait, as after a crash.
+// server delivers them again at once. Messages passed on and not settled,
+// and any the server had sent that had not arrived, are left to the
+// consumer's AckWait, as after a crash.
 //
 // Async: nats.go runs two goroutines for each run (one sends pull
 // requests, one follows the connection's status), which end with the run.

@@ -18,8 +18,8 @@ import (
 )
 
 // A testServer is an embedded nats-server with JetStream on a file store in
-// a temporary directory. Restart stops it and starts it again on the same
-// port and store, as a server that crashed and came back would.
+// a temporary directory. stop and start restart it on the same port and
+// store, as a server that crashed and came back would.
 type testServer struct {
 	tb   testing.TB
 	opts server.Options
@@ -62,12 +62,6 @@ func (ts *testServer) stop() {
 		ts.srv.WaitForShutdown()
 		ts.srv = nil
 	}
-}
-
-func (ts *testServer) restart() {
-	ts.tb.Helper()
-	ts.stop()
-	ts.start()
 }
 
 func (ts *testServer) url() string { return fmt.Sprintf("nats://127.0.0.1:%d", ts.opts.Port) }

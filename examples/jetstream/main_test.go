@@ -21,7 +21,7 @@ func TestMain(m *testing.M) {
 // workers of which one is killed mid-run, failures retried, and every job's
 // result collected and stored once.
 func TestRunAll(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	var out bytes.Buffer
 	cfg := config{role: "all", jobs: 300, workers: 3, fail: 0.05, crash: true, storeDir: t.TempDir()}
@@ -50,7 +50,9 @@ func TestUnknownRole(t *testing.T) {
 
 // The callback service drains when its context ends, as on SIGTERM: every
 // job it accepted finishes, stores its result and is acked; the others stay
-// in the work queue for the next worker. None is left half done.
+// in the work queue for the next worker (jobs the server had sent but the
+// client never saw come back after AckWait). None is left half done: the
+// results and the jobs left add up to the jobs published.
 func TestServiceDrainsOnShutdown(t *testing.T) {
 	const n = 300
 	srv, err := embeddedServer(t.TempDir())
@@ -95,17 +97,15 @@ func TestServiceDrainsOnShutdown(t *testing.T) {
 
 	jobs, _ := js.Stream(ctx, "JOBS")
 	results, _ := js.Stream(ctx, "RESULTS")
-	c, _ := js.Consumer(ctx, "JOBS", "workers")
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
 	for {
 		ji, err1 := jobs.Info(ctx)
 		ri, err2 := results.Info(ctx)
-		ci, err3 := c.Info(ctx)
-		if err := errors.Join(err1, err2, err3); err != nil {
+		if err := errors.Join(err1, err2); err != nil {
 			t.Fatal(err)
 		}
-		if ci.NumAckPending == 0 && ji.State.Msgs+ri.State.Msgs == n {
+		if ji.State.Msgs+ri.State.Msgs == n {
 			t.Logf("stored %d results before stopping; %d jobs left for the next worker", ri.State.Msgs, ji.State.Msgs)
 			if ri.State.Msgs < 50 {
 				t.Fatalf("only %d results stored, after 50 jobs started", ri.State.Msgs)
@@ -115,7 +115,7 @@ func TestServiceDrainsOnShutdown(t *testing.T) {
 		select {
 		case <-tick.C:
 		case <-ctx.Done():
-			t.Fatalf("jobs %d + results %d != %d, or %d acks pending", ji.State.Msgs, ri.State.Msgs, n, ci.NumAckPending)
+			t.Fatalf("jobs %d + results %d != %d", ji.State.Msgs, ri.State.Msgs, n)
 		}
 	}
 }

@@ -42,8 +42,7 @@ type result struct {
 }
 
 // acker settles jobs: a failed job is delivered again after 50ms, 100ms,
-// ... up to 1s, and given up on its tenth delivery, the consumer's
-// MaxDeliver.
+// ... up to 1s, and given up if it fails on its tenth delivery.
 var acker = cjs.NewAcker(cjs.MaxDeliveries(10), cjs.RetryDelays(retry.Exponential(50*time.Millisecond, 2, time.Second)))
 
 // computeJob is the work on one job: its square, after a millisecond of

@@ -155,9 +155,11 @@ func createStreams(ctx context.Context, js natsjs.JetStream) error {
 	if err != nil {
 		return err
 	}
+	// No MaxDeliver: a job that times out on a slow worker is delivered
+	// again as often as it takes; the Acker gives up on a job whose work
+	// keeps failing, after ten deliveries.
 	if _, err := jobs.CreateOrUpdateConsumer(ctx, natsjs.ConsumerConfig{
-		Durable: "workers", AckPolicy: natsjs.AckExplicitPolicy,
-		AckWait: 2 * time.Second, MaxDeliver: 10,
+		Durable: "workers", AckPolicy: natsjs.AckExplicitPolicy, AckWait: 2 * time.Second,
 	}); err != nil {
 		return err
 	}
