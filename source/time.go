@@ -50,6 +50,10 @@ func Tick(d time.Duration) Source[time.Time] {
 // A wait ends when the run's context is cancelled, and the run then fails
 // with its error.
 //
+// Throttle counts values in windows; to pass values at the pace of a token
+// bucket (an average rate with bursts), shared with other code if need be,
+// see [Source.RateLimit].
+//
 // Throttle panics if n or per is not positive.
 func (s Source[T]) Throttle(n int, per time.Duration) Source[T] {
 	mustPositive("Throttle", "n", n)
