@@ -14,7 +14,9 @@ import (
 // ends when c is done ([channel.Chan.Close]) and drained; if c fails
 // ([channel.Chan.Fail]), the run fails with c's error, which matches both
 // [channel.ErrFailed] and the cause. A Receive that waits ends when the
-// run's context is cancelled.
+// run's context is cancelled; a value that is there is taken without
+// looking at the context, which is checked before the first value and then
+// every 64 values.
 //
 // Values are received one at a time, as the downstream asks for them, so a
 // run that stops early (a [Source.Take] is satisfied) leaves the values it
@@ -51,9 +53,12 @@ func FromChannel[T any](c *channel.Chan[T]) Source[T] {
 }
 
 // FromGoChan returns a Source of the values received from the Go channel c,
-// which ends when c is closed. A receive that waits ends when the run's
-// context is cancelled, and the run then fails with the context's error.
-// Values are received one at a time, as the downstream asks for them (see
+// which ends when c is closed. It is the adapter for Go's own channels;
+// [FromChannel] reads a corral [channel.Chan]. A receive that waits ends
+// when the run's context is cancelled, and the run then fails with the
+// context's error; a value that is there is taken at once, and the context
+// is checked before the first value and then every 64 values. Values are
+// received one at a time, as the downstream asks for them (see
 // [FromChannel]).
 //
 // FromGoChan panics if c is nil: a receive from a nil channel would wait
