@@ -365,3 +365,35 @@ func TestConflateBatchBusyDownstream(t *testing.T) {
 		}
 	}
 }
+
+// TestAlsoToLaterFailure: a later async stage's failure cancels AlsoTo's
+// upstream with that failure, and c fails with it; a fused later stage that
+// fails stops the upstream as a Take does, and c is closed with every value
+// that stage received (AlsoTo's doc).
+func TestAlsoToLaterFailure(t *testing.T) {
+	c := channel.New[int](channel.Unlimited)
+	_, err := run(source.MapPar(source.FromSlice(ints(5000)).AlsoTo(c), 2, func(_ context.Context, v int) (int, error) {
+		if v == 100 {
+			return 0, errBoom
+		}
+		return v, nil
+	}))
+	if !errors.Is(err, errBoom) {
+		t.Fatalf("run: err = %v, want errBoom", err)
+	}
+	if err := chanEnd(c); !errors.Is(err, channel.ErrFailed) || !errors.Is(err, errBoom) {
+		t.Errorf("after a failing MapPar: c ended with %v, want a failure with errBoom", err)
+	}
+
+	c = channel.New[int](channel.Unlimited)
+	_, err = run(source.MapErr(source.FromSlice(ints(10)).AlsoTo(c), func(v int) (int, error) {
+		if v == 3 {
+			return 0, errBoom
+		}
+		return v, nil
+	}))
+	if !errors.Is(err, errBoom) {
+		t.Fatalf("run: err = %v, want errBoom", err)
+	}
+	equal(t, drainChan(t, c, nil), ints(10)) // one batch went to c before MapErr saw it
+}
