@@ -6,14 +6,6 @@ import (
 	"github.com/corral-go/corral/scope"
 )
 
-// The stages in the async files run their upstream in goroutines of their
-// own. Each opens a scope in its run function, so every goroutine it starts
-// has ended when the run returns; producers are daemon forks, so that the
-// consumer, which runs on the goroutine of the run, decides when the stage
-// is over. Values cross between goroutines in batches (see pipe), errors
-// flow down through the scope or the pipe, and cancellation flows up
-// through the scope's context. docs/sources-async.md has the whole picture.
-
 var (
 	bufferScope = scope.WithName("source.Buffer")
 	mergeScope  = scope.WithName("source.Merge")
@@ -40,15 +32,16 @@ var (
 func (s Source[T]) Buffer(n int) Source[T] {
 	mustPositive("Buffer", "n", n)
 	up := s.runner()
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		if stop(want) {
 			return nil
 		}
-		return scope.Supervised(ctx, func(sc *scope.Scope) error {
-			p := newPipe[T](n, 1, want)
-			sc.GoDaemon(func(ctx context.Context) error { return p.feed(ctx, up, want, true) })
-			return p.drain(sc.Context(), want, emit)
-		}, bufferScope)
+		return runStage(ctx, bufferScope, func(st *stage) error {
+			q := newQueue[T](n, 1, want)
+			st.onLeave(q.Stop)
+			st.goProducer(func(ctx context.Context) error { return feed(ctx, q, up, want, true) })
+			return drain(st.consumerCtx(), ctx, q, want, out)
+		})
 	}}
 }
 
@@ -59,8 +52,12 @@ func (s Source[T]) Buffer(n int) Source[T] {
 //
 // Async: one goroutine per source; they share a buffer of 2048 values, which
 // the downstream takes in batches. The first error of any source ends the
-// run at once: the other sources are cancelled, and values still in the
-// buffer are dropped. When the downstream stops, every source is cancelled.
+// run at once: the other sources are cancelled, values still in the buffer
+// are dropped. The run's error starts with that first failure; failures of
+// the other goroutines before they stopped, other than reports of the
+// cancellation, are attached to it, so that errors.Is and errors.As find
+// each (the rule of [scope.Supervised]). When the downstream stops, every
+// source is cancelled.
 //
 // Merge of no source is empty; Merge of one source is that source.
 func Merge[T any](sources ...Source[T]) Source[T] {
@@ -74,90 +71,17 @@ func Merge[T any](sources ...Source[T]) Source[T] {
 	for i, s := range sources {
 		ups[i] = s.runner()
 	}
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		if stop(want) {
 			return nil
 		}
-		return scope.Supervised(ctx, func(sc *scope.Scope) error {
-			p := newPipe[T](hopLimit, len(ups), want)
+		return runStage(ctx, mergeScope, func(st *stage) error {
+			q := newQueue[T](hopLimit, len(ups), want)
+			st.onLeave(q.Stop)
 			for _, up := range ups {
-				sc.GoDaemon(func(ctx context.Context) error { return p.feed(ctx, up, want, false) })
+				st.goProducer(func(ctx context.Context) error { return feed(ctx, q, up, want, false) })
 			}
-			return p.drain(sc.Context(), want, emit)
-		}, mergeScope)
+			return drain(st.consumerCtx(), ctx, q, want, out)
+		})
 	}}
-}
-
-// feed runs a producer: it runs up on the calling goroutine, a fork of the
-// stage's scope, and puts its values into p, within the downstream's
-// demand. When up fails, inOrder stages pass the error on after the values
-// before it; the others abort the pipe and return the error, so that it
-// fails the stage's scope and cancels the other goroutines at once.
-func (p *pipe[T]) feed(ctx context.Context, up runFunc[T], want int, inOrder bool) error {
-	done := ctx.Done()
-	w := make(chan struct{}, 1)
-	err := up(ctx, want, func(batch []T) int {
-		bound, err := p.put(batch, OverflowBlock, done, w)
-		if err != nil {
-			return 0
-		}
-		return bound
-	})
-	if err == nil {
-		err = ctx.Err() // stopped early by a cancellation: not the end of the stream
-	}
-	switch {
-	case err == nil:
-		p.done()
-	case inOrder:
-		p.fail(err)
-	default:
-		p.abort(err)
-		return err
-	}
-	return nil
-}
-
-// drain is the consumer of p: on the calling goroutine it passes the queued
-// values to emit, until the stream ends (nil), fails, ctx is done, or emit
-// asks for no more (nil). It stops the pipe before it returns.
-func (p *pipe[T]) drain(ctx context.Context, want int, emit func([]T) int) error {
-	defer p.stop()
-	var b []T
-	for {
-		var lo int
-		var err error
-		if b, lo, err = p.take(ctx, b); err != nil {
-			if err == errDrained {
-				return nil
-			}
-			return err
-		}
-		if want, err = passOn(ctx, b[lo:], want, p, emit); err != nil || stop(want) {
-			return err
-		}
-	}
-}
-
-// A reporter is told what the consumer of an async stage passed downstream:
-// a pipe or a gate.
-type reporter interface{ delivered(k, want int) }
-
-// passOn passes vs to emit in batches that keep to want and maxBatch,
-// reporting each to d, and returns the latest want. It returns ctx's error
-// if ctx is done before all of vs went out.
-func passOn[T any](ctx context.Context, vs []T, want int, d reporter, emit func([]T) int) (int, error) {
-	for len(vs) > 0 {
-		if err := ctx.Err(); err != nil {
-			return want, err
-		}
-		k := min(len(vs), batchSize(want))
-		want = emit(vs[:k:k])
-		d.delivered(k, want)
-		if stop(want) {
-			break
-		}
-		vs = vs[k:]
-	}
-	return want, nil
 }

@@ -2,10 +2,10 @@ package source
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	"github.com/corral-go/corral/scope"
+	"github.com/corral-go/corral/source/internal/handoff"
 )
 
 var (
@@ -19,6 +19,15 @@ var (
 // slice when it is ready. A slice holds at most size values; when it is
 // full, src waits. With a downstream that keeps up, each slice holds what
 // src emitted at once. Each slice is new, so it may be kept.
+//
+// A value joins the slice waiting if it reaches the stage before the
+// downstream takes that slice: when src passes it on (for [FromFunc], when
+// its emit call returns). So if the downstream is busy with [1] while a
+// producer emits 2 to 6, the downstream then gets [2 3 4 5 6]. As with
+// [Source.Conflate], a value received from a channel counts once the
+// goroutine that runs src has passed it on, not when its Send returned
+// (Ox's batch counts it then): a value sent just before the downstream
+// becomes ready may start the next slice.
 //
 // Async: one goroutine runs src; at most size values wait. When src ends,
 // the values waiting are passed on. An error from src ends the run at once
@@ -55,128 +64,53 @@ func GroupedWithin[T any](src Source[T], size int, window time.Duration) Source[
 
 func groupWithin[T any](src Source[T], size int, window time.Duration, name scope.Option) Source[[]T] {
 	up := src.runner()
-	return Source[[]T]{run: func(ctx context.Context, want int, emit func([][]T) int) error {
+	return Source[[]T]{run: func(ctx context.Context, want int, out sink[[]T]) error {
 		if stop(want) {
 			return nil
 		}
-		return scope.Supervised(ctx, func(sc *scope.Scope) error {
-			g := &grouper[T]{size: size, recv: make(chan struct{}, 1), send: make(chan struct{}, 1)}
-			sc.GoDaemon(func(ctx context.Context) error { return g.feed(ctx, up) })
-			return g.drain(sc.Context(), window, emit)
-		}, name)
+		return runStage(ctx, name, func(st *stage) error {
+			slot := handoff.NewSlot[[]T]()
+			defer slot.Stop()
+			st.goProducer(func(ctx context.Context) error { return fillGroups(ctx, slot, up, size) })
+			for {
+				g, ok, err := slot.Next(st.consumerCtx(), window)
+				if err != nil || !ok {
+					return err
+				}
+				if stop(out.one(g)) { // one group at a time keeps to any bound
+					return nil
+				}
+			}
+		})
 	}}
 }
 
-// A grouper holds the group that the producer fills and the consumer takes.
-type grouper[T any] struct {
-	mu      sync.Mutex
-	cur     []T       // the group being filled
-	at      time.Time // when its first value arrived
-	size    int
-	ended   bool
-	waiting bool // the consumer waits on recv
-	blocked bool // the producer waits on send
-	recv    chan struct{}
-	send    chan struct{}
-}
-
-func (g *grouper[T]) feed(ctx context.Context, up runFunc[T]) error {
+// fillGroups runs up and appends its values to the group in slot, which
+// is full at size values: then it waits for the consumer to take it.
+func fillGroups[T any](ctx context.Context, slot *handoff.Slot[[]T], up runFunc[T], size int) error {
 	done := ctx.Done()
-	err := up(ctx, unbounded, func(batch []T) int {
-		g.mu.Lock()
+	err := up(ctx, unbounded, pushOnly(func(batch []T) int {
 		for len(batch) > 0 {
-			if len(g.cur) == g.size {
-				g.blocked = true
-				g.mu.Unlock()
-				select {
-				case <-g.send:
-				case <-done:
-					return 0
-				}
-				g.mu.Lock()
-				continue
+			g, has, at := slot.Claim()
+			if !has {
+				g, at = make([]T, 0, min(size, maxBatch)), time.Now()
 			}
-			if g.cur == nil {
-				g.cur = make([]T, 0, min(g.size, maxBatch))
-				g.at = time.Now()
-			}
-			k := min(g.size-len(g.cur), len(batch))
-			g.cur = append(g.cur, batch[:k]...)
+			k := min(size-len(g), len(batch))
+			g = append(g, batch[:k]...)
 			batch = batch[k:]
-			g.wakeLocked()
+			slot.Put(g, at, len(g) == size)
+			if len(batch) > 0 && !slot.WaitTaken(done) {
+				return 0
+			}
 		}
-		g.mu.Unlock()
 		return unbounded
-	})
+	}))
 	if err == nil {
 		err = ctx.Err() // stopped early by a cancellation: not the end of the stream
 	}
 	if err != nil {
 		return err // fails the scope, which cancels the consumer
 	}
-	g.mu.Lock()
-	g.ended = true
-	g.wakeLocked()
-	g.mu.Unlock()
+	slot.End()
 	return nil
-}
-
-func (g *grouper[T]) wakeLocked() {
-	if g.waiting {
-		g.waiting = false
-		select {
-		case g.recv <- struct{}{}:
-		default:
-		}
-	}
-}
-
-// drain passes the groups to emit: a group is taken when it is full, when
-// the upstream has ended, or when window (0 for at once) has passed since
-// its first value arrived.
-func (g *grouper[T]) drain(ctx context.Context, window time.Duration, emit func([][]T) int) error {
-	var timer *time.Timer
-	defer func() {
-		if timer != nil {
-			timer.Stop()
-		}
-	}()
-	var one [1][]T
-	for {
-		var wait time.Duration
-		g.mu.Lock()
-		grp, ended := g.cur, g.ended
-		if len(grp) > 0 && len(grp) < g.size && !ended {
-			wait = window - time.Since(g.at)
-		}
-		if len(grp) > 0 && wait <= 0 {
-			g.cur = nil
-			if g.blocked {
-				g.blocked = false
-				select {
-				case g.send <- struct{}{}:
-				default:
-				}
-			}
-		} else {
-			grp = nil
-			g.waiting = !ended
-		}
-		g.mu.Unlock()
-		switch {
-		case grp != nil:
-			one[0] = grp
-			want := emit(one[:]) // one group at a time keeps to any bound
-			one[0] = nil
-			if stop(want) {
-				return nil
-			}
-			continue
-		case ended:
-			return nil
-		}
-		if err := sleepUntil(ctx, g.recv, &timer, wait); err != nil {
-			return err
-		}
-	}
 }

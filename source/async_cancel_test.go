@@ -27,7 +27,7 @@ func TestAsyncCancellation(t *testing.T) {
 		{"MapPar", source.MapPar(forever(), 3, id)},
 		{"MapParUnordered", source.MapParUnordered(forever(), 3, id)},
 		{"FlatMapPar", source.FlatMapPar(forever(), 2, func(int) source.Source[int] { return forever() })},
-		{"Merge", source.Merge(forever(), asyncForever[int]())},
+		{"Merge", source.Merge(forever(), waitForever[int]())},
 		{"Zip", source.ZipWith(forever(), forever(), func(a, b int) int { return a })},
 		{"Interleave", source.Interleave(3, forever(), forever())},
 		{"Conflate", forever().Conflate(func(a, v int) int { return a + v })},
@@ -55,12 +55,12 @@ func TestAsyncCancellation(t *testing.T) {
 		name string
 		src  func() source.Source[int]
 	}{
-		{"Debounce", func() source.Source[int] { return asyncForever[int]().Debounce(time.Hour) }},
+		{"Debounce", func() source.Source[int] { return waitForever[int]().Debounce(time.Hour) }},
 		{"DebounceWaiting", func() source.Source[int] {
-			return source.Concat(source.Of(1), asyncForever[int]()).Debounce(time.Hour)
+			return source.Concat(source.Of(1), waitForever[int]()).Debounce(time.Hour)
 		}},
 		{"GroupedWithin", func() source.Source[int] {
-			return source.Map(source.GroupedWithin(source.Concat(source.Of(1), asyncForever[int]()), 9, time.Hour), size)
+			return source.Map(source.GroupedWithin(source.Concat(source.Of(1), waitForever[int]()), 9, time.Hour), size)
 		}},
 		{"Throttle", func() source.Source[int] { return forever().Throttle(1, time.Hour) }},
 		{"Tick", func() source.Source[int] { return source.Map(source.Tick(time.Hour), func(time.Time) int { return 0 }) }},
@@ -106,7 +106,7 @@ func TestAsyncPanics(t *testing.T) {
 		})},
 		{"BufferUpstream", source.Map(source.Of(1), boom).Buffer(2)},
 		{"BufferDownstream", source.Map(source.Of(1).Buffer(2), boom)},
-		{"MergeUpstream", source.Merge(source.Map(source.Of(1), boom), asyncForever[int]())},
+		{"MergeUpstream", source.Merge(source.Map(source.Of(1), boom), waitForever[int]())},
 		{"FlatMapPar", source.FlatMapPar(source.Of(1), 2, func(v int) source.Source[int] { return source.Of(boom(v)) })},
 		{"FlatMapParInner", source.FlatMapPar(source.Of(1), 2, func(v int) source.Source[int] {
 			return source.Map(source.Of(v), boom)
@@ -119,7 +119,7 @@ func TestAsyncPanics(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			pe := asyncPanic(t, func() { _, _ = asyncRun(tt.src) })
+			pe := panicError(t, func() { _, _ = run(tt.src) })
 			if pe.Value != "boom" {
 				t.Errorf("PanicError.Value = %v, want boom", pe.Value)
 			}

@@ -2,10 +2,10 @@ package source
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	"github.com/corral-go/corral/scope"
+	"github.com/corral-go/corral/source/internal/handoff"
 )
 
 var (
@@ -21,6 +21,18 @@ var (
 // passes on running totals of what accumulated, and a combine that returns
 // v keeps only the latest value.
 //
+// A value is combined into the one waiting if it reaches the stage before
+// the downstream takes that one. It reaches the stage when s passes it on:
+// for [FromFunc], when its emit call returns. So if the downstream is busy
+// with 1 while a producer emits 2, 3, ..., 10, the downstream then gets 54.
+// This differs from Ox's conflate when s receives from a channel: there,
+// a value counts once its send has returned; here, once the goroutine that
+// runs s has passed it on. With [FromChannel] over a rendezvous channel, a
+// Send that returns just before the downstream becomes ready has handed 10
+// to that goroutine, which may pass it on only after the downstream has
+// taken 44: the downstream then gets 1, 44, 10 instead of 1, 54. Either way
+// no value is lost, and values are combined in order.
+//
 // Async: one goroutine runs s and calls combine; it never waits for the
 // downstream, so s runs at its own pace and at most one value waits. When
 // s ends, the value waiting is passed on. An error from s ends the run at
@@ -33,25 +45,19 @@ var (
 func (s Source[T]) Conflate(combine func(acc, v T) T) Source[T] {
 	mustFunc("Conflate", "combine", combine == nil)
 	up := s.runner()
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		if stop(want) {
 			return nil
 		}
-		return scope.Supervised(ctx, func(sc *scope.Scope) error {
-			c := newConflator[T]()
-			sc.GoDaemon(func(ctx context.Context) error {
-				return c.feed(ctx, up, func(acc T, has bool, batch []T) T {
-					if !has {
-						acc, batch = batch[0], batch[1:]
-					}
-					for _, v := range batch {
-						acc = combine(acc, v)
-					}
-					return acc
-				})
-			})
-			return c.drain(sc.Context(), 0, emit)
-		}, conflateScope)
+		return conflate(ctx, up, 0, conflateScope, func(acc T, has bool, batch []T) T {
+			if !has {
+				acc, batch = batch[0], batch[1:]
+			}
+			for _, v := range batch {
+				acc = combine(acc, v)
+			}
+			return acc
+		}, out)
 	}}
 }
 
@@ -70,142 +76,55 @@ func (s Source[T]) Conflate(combine func(acc, v T) T) Source[T] {
 func (s Source[T]) Debounce(d time.Duration) Source[T] {
 	mustDuration("Debounce", "d", d)
 	up := s.runner()
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		if stop(want) {
 			return nil
 		}
-		return scope.Supervised(ctx, func(sc *scope.Scope) error {
-			c := newConflator[T]()
-			sc.GoDaemon(func(ctx context.Context) error {
-				return c.feed(ctx, up, func(_ T, _ bool, batch []T) T { return batch[len(batch)-1] })
-			})
-			return c.drain(sc.Context(), d, emit)
-		}, debounceScope)
+		return conflate(ctx, up, d, debounceScope, func(_ T, _ bool, batch []T) T {
+			return batch[len(batch)-1]
+		}, out)
 	}}
 }
 
-// A conflator holds the one value that waits between the producer and the
-// consumer of Conflate and Debounce.
-type conflator[T any] struct {
-	mu      sync.Mutex
-	v       T
-	has     bool
-	at      time.Time // when v arrived
-	ended   bool      // the upstream has ended
-	waiting bool      // the consumer waits on recv
-	recv    chan struct{}
-}
-
-func newConflator[T any]() *conflator[T] { return &conflator[T]{recv: make(chan struct{}, 1)} }
-
-// feed runs up and merges each batch into the conflator with merge, which
-// gets the value waiting (if has) and returns the new one. merge runs
-// outside the lock: it may be a user function, which may panic.
-func (c *conflator[T]) feed(ctx context.Context, up runFunc[T], merge func(acc T, has bool, batch []T) T) error {
-	done := ctx.Done()
-	err := up(ctx, unbounded, func(batch []T) int {
-		var zero T
-		c.mu.Lock()
-		acc, has := c.v, c.has
-		c.v, c.has = zero, false // taken back while merging
-		c.mu.Unlock()
-		acc = merge(acc, has, batch)
-		c.mu.Lock()
-		c.v, c.has, c.at = acc, true, time.Now()
-		c.wakeLocked()
-		c.mu.Unlock()
-		select {
-		case <-done:
-			return 0
-		default:
-			return unbounded
-		}
-	})
-	if err == nil {
-		err = ctx.Err() // stopped early by a cancellation: not the end of the stream
-	}
-	if err != nil {
-		return err // fails the scope, which cancels the consumer
-	}
-	c.mu.Lock()
-	c.ended = true
-	c.wakeLocked()
-	c.mu.Unlock()
-	return nil
-}
-
-func (c *conflator[T]) wakeLocked() {
-	if c.waiting {
-		c.waiting = false
-		select {
-		case c.recv <- struct{}{}:
-		default:
-		}
-	}
-}
-
-// drain passes the conflator's values to emit, each once it has waited quiet
-// for quiet (0 for at once), until the upstream ends, ctx is done, or emit
-// asks for no more.
-func (c *conflator[T]) drain(ctx context.Context, quiet time.Duration, emit func([]T) int) error {
-	var timer *time.Timer
-	defer func() {
-		if timer != nil {
-			timer.Stop()
-		}
-	}()
-	var one [1]T
-	for {
-		var zero T
-		var wait time.Duration
-		ready := false
-		c.mu.Lock()
-		if c.has {
-			wait = quiet - time.Since(c.at)
-			if ready = wait <= 0 || c.ended; ready {
-				one[0], c.v, c.has = c.v, zero, false
+// conflate is the run of Conflate and Debounce: one goroutine runs up and
+// merges each batch into the value in a slot with merge, which gets the
+// value waiting (if has) and returns the new one; the consumer passes the
+// value on once it has waited quiet for quiet (0 for at once). merge runs
+// outside the slot's lock: it may be a user function, which may panic.
+func conflate[T any](ctx context.Context, up runFunc[T], quiet time.Duration, name scope.Option,
+	merge func(acc T, has bool, batch []T) T, out sink[T]) error {
+	return runStage(ctx, name, func(st *stage) error {
+		slot := handoff.NewSlot[T]()
+		defer slot.Stop()
+		st.goProducer(func(ctx context.Context) error {
+			done := ctx.Done()
+			err := up(ctx, unbounded, pushOnly(func(batch []T) int {
+				acc, has, _ := slot.Claim()
+				slot.Put(merge(acc, has, batch), time.Now(), false)
+				select {
+				case <-done:
+					return 0
+				default:
+					return unbounded
+				}
+			}))
+			if err == nil {
+				err = ctx.Err() // stopped early by a cancellation: not the end of the stream
 			}
-		}
-		ended := c.ended
-		if !ready && !ended {
-			c.waiting = true
-		}
-		c.mu.Unlock()
-		switch {
-		case ready:
-			want := emit(one[:]) // one value at a time keeps to any bound
-			one[0] = zero
-			if stop(want) {
+			if err != nil {
+				return err // fails the scope, which cancels the consumer
+			}
+			slot.End()
+			return nil
+		})
+		for {
+			v, ok, err := slot.Next(st.consumerCtx(), quiet)
+			if err != nil || !ok {
+				return err
+			}
+			if stop(out.one(v)) { // one value at a time keeps to any bound
 				return nil
 			}
-			continue
-		case ended:
-			return nil
 		}
-		if err := sleepUntil(ctx, c.recv, &timer, wait); err != nil {
-			return err
-		}
-	}
-}
-
-// sleepUntil waits until wake is signalled, wait has passed (if it is
-// positive; otherwise there is no time limit) or ctx is done, in which case
-// it returns ctx.Err(). It reuses *timer across calls.
-func sleepUntil(ctx context.Context, wake <-chan struct{}, timer **time.Timer, wait time.Duration) error {
-	var fire <-chan time.Time
-	if wait > 0 {
-		if *timer == nil {
-			*timer = time.NewTimer(wait)
-		} else {
-			(*timer).Reset(wait)
-		}
-		fire = (*timer).C
-	}
-	select {
-	case <-wake:
-	case <-fire:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	return nil
+	})
 }

@@ -2,68 +2,75 @@ package source
 
 import (
 	"context"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/corral-go/corral/scope"
+	"github.com/corral-go/corral/source/internal/handoff"
 )
 
 var mapParScope = scope.WithName("source.MapPar")
 
 // MapPar returns a Source of f applied to each value of src, with up to
-// parallelism calls of f running at once, and the results in the order of
-// src.
+// limit calls of f running at once, and the results in the order of src.
 //
-// Async: parallelism worker goroutines call f, started as work arrives,
-// and one goroutine runs src. Values go to the workers in pieces sized to
-// take a worker about 50µs, from a measure of f's cost: one value per piece
-// while f is slow or not measured yet, so that slow calls run in parallel
-// from the start; up to a whole batch when f is fast, so that a trivial f
-// costs a few nanoseconds per value rather than a channel operation. Up to
-// 2*parallelism+2 pieces are in flight; a slow value holds back the results
-// after it (they wait, in order) but not the work on them.
+// Async: up to limit worker goroutines call f, started as work arrives, and
+// one goroutine runs src. The values of src wait in a queue of up to 2048,
+// and a worker that is free takes what waits there, in a piece sized to
+// keep it busy about 50µs from a measure of f's cost: one value while f is
+// slow or not measured yet, so that slow calls run in parallel from the
+// start; up to a whole batch when f is fast, so that a trivial f costs a
+// few nanoseconds per value rather than a hand-over. A value that finds a
+// worker waiting goes to it at once: values are handed over in chunks only
+// when they queue up. Up to 2*limit+2 pieces are in flight; a slow value
+// holds back the results after it (they wait, in order) but not the work
+// on them.
 //
 // f receives the stage's context, cancelled when the run ends or fails. The
 // first error from f (or from src) ends the run at once: the other calls'
 // context is cancelled, results not yet passed on are dropped, and the run
-// returns that error once every goroutine has ended. A panic in f reaches
-// the terminal as a [*scope.PanicError]. The upstream never makes more
-// values than the downstream can still use.
+// returns once every goroutine has ended; the run's error starts with that
+// first failure. Failures of the other goroutines before they stopped, other
+// than reports of the cancellation, are attached to it, so that errors.Is
+// and errors.As find each (the rule of [scope.Supervised]). A panic in f
+// reaches the terminal as a [*scope.PanicError]. The upstream never makes
+// more values than the downstream can still use.
 //
-// MapPar panics if parallelism is not positive or f is nil.
-func MapPar[T, U any](src Source[T], parallelism int, f func(ctx context.Context, v T) (U, error)) Source[U] {
-	return mapPar("MapPar", src, parallelism, f, true)
+// MapPar panics if limit is not positive or f is nil.
+func MapPar[T, U any](src Source[T], limit int, f func(ctx context.Context, v T) (U, error)) Source[U] {
+	return mapPar("MapPar", src, limit, f, true)
 }
 
 // MapParUnordered is [MapPar] with results passed on as soon as they are
 // ready, in no set order: a slow value holds back nothing but itself.
 // Values that f gets in one piece (see MapPar) keep their order.
 //
-// MapParUnordered panics if parallelism is not positive or f is nil.
-func MapParUnordered[T, U any](src Source[T], parallelism int, f func(ctx context.Context, v T) (U, error)) Source[U] {
-	return mapPar("MapParUnordered", src, parallelism, f, false)
+// MapParUnordered panics if limit is not positive or f is nil.
+func MapParUnordered[T, U any](src Source[T], limit int, f func(ctx context.Context, v T) (U, error)) Source[U] {
+	return mapPar("MapParUnordered", src, limit, f, false)
 }
 
-func mapPar[T, U any](op string, src Source[T], parallelism int, f func(context.Context, T) (U, error), ordered bool) Source[U] {
-	mustPositive(op, "parallelism", parallelism)
+func mapPar[T, U any](op string, src Source[T], limit int, f func(context.Context, T) (U, error), ordered bool) Source[U] {
+	mustPositive(op, "limit", limit)
 	mustFunc(op, "f", f == nil)
 	up := src.runner()
-	return Source[U]{run: func(ctx context.Context, want int, emit func([]U) int) error {
+	return Source[U]{run: func(ctx context.Context, want int, out sink[U]) error {
 		if stop(want) {
 			return nil
 		}
-		return scope.Supervised(ctx, func(sc *scope.Scope) error {
-			pieces := 2*parallelism + 2
+		runCtx := ctx
+		return runStage(ctx, mapParScope, func(st *stage) error {
 			m := &mapper[T, U]{
-				f: f, sc: sc, ordered: ordered, workers: parallelism, g: newGate(want),
-				free: make(chan *piece[T, U], pieces),
-				work: make(chan *piece[T, U], pieces),
-				out:  make(chan *piece[T, U], pieces),
+				f: f, st: st, ordered: ordered, limit: limit, maxPieces: 2*limit + 2,
+				in:       newQueue[T](hopLimit, 1, want),
+				consumer: handoff.NewSignal(),
+				live:     1, // the producer, until it has ended
 			}
-			m.running.Store(1) // the producer, until it has started every worker
-			sc.GoDaemon(func(ctx context.Context) error { return m.produce(ctx, up, want) })
-			return m.drain(sc.Context(), want, emit)
-		}, mapParScope)
+			st.onLeave(m.in.Stop)
+			st.goProducer(func(ctx context.Context) error { return m.produce(ctx, up, want) })
+			return m.drain(st.consumerCtx(), runCtx, want, out)
+		})
 	}}
 }
 
@@ -71,114 +78,106 @@ func mapPar[T, U any](op string, src Source[T], parallelism int, f func(context.
 type piece[T, U any] struct {
 	in   []T
 	out  []U
-	done chan struct{} // ordered: signalled once out is ready
+	done bool // out is ready
 }
 
-// A mapper runs one MapPar stage. The producer cuts the upstream's batches
-// into pieces and sends each to work (and, ordered, to out, so that out
-// holds the pieces in input order); a worker maps a piece and signals its
-// done channel (ordered) or sends it to out (unordered); the consumer takes
-// pieces from out, passes their results downstream and puts them back in
-// free. At most cap(free) pieces exist, so no send ever waits.
+// A mapper runs one MapPar stage. The producer puts the upstream's values
+// into the queue in; a free worker takes a run of them into a piece, maps
+// it, and marks it done; the consumer passes the results of done pieces
+// downstream and puts the pieces back in free. At most maxPieces pieces
+// exist, so that a slow piece holds back a bounded amount of work after it.
+//
+// Ordered, a worker takes its run and appends its piece to out under takeMu,
+// so that out holds the pieces in input order, and the consumer waits for
+// the first one to be done; unordered, a worker appends its piece to out
+// once it is done, and the consumer takes any.
 type mapper[T, U any] struct {
-	f       func(context.Context, T) (U, error)
-	sc      *scope.Scope
-	ordered bool
-	g       *gate
+	f         func(context.Context, T) (U, error)
+	st        *stage
+	ordered   bool
+	limit     int // most workers
+	maxPieces int
+	in        *handoff.Queue[T]
+	takeMu    sync.Mutex   // ordered: held while taking a run and queuing its piece
+	idle      atomic.Int32 // workers waiting for values
+	cost      atomic.Int64 // measured nanoseconds per call of f; 0 before the first
 
-	free, work, out chan *piece[T, U]
-	made            int          // pieces allocated (producer only)
-	workers         int          // workers still to start (producer only)
-	running         atomic.Int32 // unordered: workers running, plus the producer
-	cost            atomic.Int64 // measured nanoseconds per call of f; 0 before the first
+	mu       sync.Mutex
+	out      []*piece[T, U] // pieces for the consumer (see above)
+	free     []*piece[T, U]
+	made     int  // pieces allocated
+	started  int  // workers started
+	live     int  // workers running, plus the producer until it has ended
+	ended    bool // live is 0: no piece will be added to out
+	consumer handoff.Signal
+	room     handoff.Waiters // workers waiting for a free piece
 }
 
 // pieceTime is how long a piece should keep a worker busy: long enough to
-// make the cost of a hand-over (a few channel operations, maybe a wake-up)
+// make the cost of a hand-over (a few lock operations, maybe a wake-up)
 // small, short enough to spread a batch over the workers when f is slow.
 const pieceTime = int64(50 * time.Microsecond)
 
 func (m *mapper[T, U]) produce(ctx context.Context, up runFunc[T], want int) error {
 	done := ctx.Done()
-	w := make(chan struct{}, 1)
-	err := up(ctx, want, func(batch []T) int {
-		for vs := batch; len(vs) > 0; {
-			p := m.piece(done)
-			if p == nil {
-				return 0
-			}
-			k := len(vs)
-			if c := m.cost.Load(); c == 0 {
-				k = 1
-			} else if pieceTime/c < int64(k) {
-				k = int(max(pieceTime/c, 1))
-			}
-			p.in = append(p.in[:0], vs[:k]...)
-			vs = vs[k:]
-			if m.ordered {
-				m.out <- p
-			}
-			m.work <- p
-			if m.workers > 0 {
-				m.workers--
-				m.running.Add(1)
-				m.sc.GoDaemon(m.worker)
-			}
+	w := handoff.NewWake()
+	err := up(ctx, want, pushOnly(func(batch []T) int {
+		// Before the Put, which may wait for a worker to make room.
+		m.startWorker()
+		bound, err := m.in.Put(batch, done, w)
+		if err != nil {
+			return 0
 		}
-		return m.g.produced(len(batch), done, w)
-	})
+		return bound
+	}))
 	if err == nil {
 		err = ctx.Err() // stopped early by a cancellation: not the end of the stream
 	}
 	if err != nil {
 		return err
 	}
-	close(m.work)
-	if m.ordered {
-		close(m.out)
-	} else if m.running.Add(-1) == 0 {
-		close(m.out)
-	}
+	m.in.ProducerDone()
+	m.exit()
 	return nil
 }
 
-// piece returns a free piece, allocating it if fewer than cap(free) exist,
-// or nil if done is closed first.
-func (m *mapper[T, U]) piece(done <-chan struct{}) *piece[T, U] {
-	select {
-	case p := <-m.free:
-		return p
-	default:
+// startWorker starts a worker if none waits for values and fewer than
+// limit have started: values wait, and no worker will take them soon.
+func (m *mapper[T, U]) startWorker() {
+	if m.idle.Load() > 0 {
+		return
 	}
-	if m.made < cap(m.free) {
-		m.made++
-		p := &piece[T, U]{}
-		if m.ordered {
-			p.done = make(chan struct{}, 1)
-		}
-		return p
+	m.mu.Lock()
+	start := m.started < m.limit
+	if start {
+		m.started++
+		m.live++
 	}
-	select {
-	case p := <-m.free:
-		return p
-	case <-done:
-		return nil
+	m.mu.Unlock()
+	if start {
+		m.st.goProducer(m.worker)
 	}
+}
+
+// exit records that a worker, or the producer, has ended.
+func (m *mapper[T, U]) exit() {
+	m.mu.Lock()
+	if m.live--; m.live == 0 {
+		m.ended = true
+		m.consumer.Notify()
+	}
+	m.mu.Unlock()
 }
 
 func (m *mapper[T, U]) worker(ctx context.Context) error {
 	done := ctx.Done()
+	w := handoff.NewWake()
 	for {
-		var p *piece[T, U]
-		select {
-		case p = <-m.work:
-		case <-done:
+		p := m.piece(done, w)
+		if p == nil {
 			return nil
 		}
-		if p == nil { // work is closed: the upstream has ended
-			if !m.ordered && m.running.Add(-1) == 0 {
-				close(m.out)
-			}
+		if !m.take(p, done, w) {
 			return nil
 		}
 		start := time.Now()
@@ -198,12 +197,94 @@ func (m *mapper[T, U]) worker(ctx context.Context) error {
 		}
 		p.out = out
 		m.measure(len(p.in), time.Since(start))
-		if m.ordered {
-			p.done <- struct{}{}
-		} else {
-			m.out <- p
+		m.mu.Lock()
+		p.done = true
+		if !m.ordered {
+			m.out = append(m.out, p)
 		}
+		m.consumer.Notify()
+		m.mu.Unlock()
 	}
+}
+
+// take fills p with a run of waiting values, sized by the cost of f, and,
+// ordered, queues it for the consumer in input order. It reports false when
+// the worker is to end: the input has ended (then the worker has exited),
+// or done is closed.
+func (m *mapper[T, U]) take(p *piece[T, U], done <-chan struct{}, w chan struct{}) bool {
+	k := maxBatch
+	if c := m.cost.Load(); c == 0 {
+		k = 1
+	} else if pieceTime/c < int64(k) {
+		k = int(max(pieceTime/c, 1))
+	}
+	if m.ordered {
+		m.takeMu.Lock()
+		defer m.takeMu.Unlock()
+	}
+	if cap(p.in) < k {
+		p.in = make([]T, 0, k)
+	}
+	m.idle.Add(1)
+	var err error
+	var left bool
+	p.in, left, err = m.in.TakeRun(p.in[:0], k, done, w)
+	m.idle.Add(-1)
+	if left {
+		m.startWorker()
+	}
+	if err != nil {
+		m.release(p)
+		if err == handoff.ErrDrained {
+			m.exit()
+		}
+		return false
+	}
+	if m.ordered {
+		m.mu.Lock()
+		m.out = append(m.out, p)
+		m.mu.Unlock()
+	}
+	return true
+}
+
+// piece returns a free piece, allocating it if fewer than maxPieces exist,
+// or nil if done is closed first.
+func (m *mapper[T, U]) piece(done <-chan struct{}, w chan struct{}) *piece[T, U] {
+	m.mu.Lock()
+	for {
+		if n := len(m.free); n > 0 {
+			p := m.free[n-1]
+			m.free[n-1] = nil
+			m.free = m.free[:n-1]
+			m.mu.Unlock()
+			return p
+		}
+		if m.made < m.maxPieces {
+			m.made++
+			m.mu.Unlock()
+			return &piece[T, U]{}
+		}
+		m.room.Add(w)
+		m.mu.Unlock()
+		select {
+		case <-w:
+		case <-done:
+			return nil
+		}
+		m.mu.Lock()
+	}
+}
+
+// release puts p back in the free list.
+func (m *mapper[T, U]) release(p *piece[T, U]) {
+	clear(p.in)
+	clear(p.out)
+	p.in, p.out, p.done = p.in[:0], p.out[:0], false
+	m.mu.Lock()
+	m.free = append(m.free, p)
+	m.room.WakeOne()
+	m.mu.Unlock()
 }
 
 // measure folds the cost per value of a piece into the running estimate.
@@ -215,30 +296,44 @@ func (m *mapper[T, U]) measure(k int, d time.Duration) {
 	m.cost.Store(c)
 }
 
-func (m *mapper[T, U]) drain(ctx context.Context, want int, emit func([]U) int) error {
-	done := ctx.Done()
+// next waits for the next piece to pass on: ordered, the oldest once it is
+// done; unordered, any done one. It returns nil once every piece has been
+// passed on, and ctx's error if ctx is done first.
+func (m *mapper[T, U]) next(ctx context.Context) (*piece[T, U], error) {
+	m.mu.Lock()
 	for {
-		var p *piece[T, U]
+		if len(m.out) > 0 && m.out[0].done {
+			p := m.out[0]
+			n := copy(m.out, m.out[1:])
+			m.out[n] = nil
+			m.out = m.out[:n]
+			m.consumer.Disarm()
+			m.mu.Unlock()
+			return p, nil
+		}
+		if len(m.out) == 0 && m.ended {
+			m.mu.Unlock()
+			return nil, nil
+		}
+		m.consumer.Arm()
+		m.mu.Unlock()
 		select {
-		case p = <-m.out:
-		case <-done:
-			return ctx.Err()
+		case <-m.consumer.C():
+		case <-ctx.Done():
+			return nil, ctx.Err()
 		}
-		if p == nil {
-			return nil // out is closed: every piece has been passed on
+		m.mu.Lock()
+	}
+}
+
+func (m *mapper[T, U]) drain(ctx, runCtx context.Context, want int, out sink[U]) error {
+	for {
+		p, err := m.next(ctx)
+		if p == nil || err != nil {
+			return err
 		}
-		if m.ordered {
-			select {
-			case <-p.done:
-			case <-done:
-				return ctx.Err()
-			}
-		}
-		var err error
-		want, err = passOn(ctx, p.out, want, m.g, emit)
-		clear(p.in)
-		clear(p.out)
-		m.free <- p
+		want, err = passOn(ctx, runCtx, p.out, want, m.in, out.push)
+		m.release(p)
 		if err != nil || stop(want) {
 			return err
 		}

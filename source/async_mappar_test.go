@@ -13,7 +13,7 @@ import (
 )
 
 func TestMapParOrder(t *testing.T) {
-	in := asyncInts(10000)
+	in := ints(10000)
 	want := make([]int, len(in))
 	for i, v := range in {
 		want[i] = 2 * v
@@ -25,14 +25,14 @@ func TestMapParOrder(t *testing.T) {
 		return 2 * v, nil
 	}
 	for _, n := range []int{1, 2, 4, 16} {
-		asyncEqual(t, asyncMust(t, source.MapPar(source.FromSlice(in), n, f)), want)
-		asyncEqual(t, asyncMust(t, source.MapPar(asyncOneByOne(in[:500]...), n, f)), want[:500])
-		got := asyncMust(t, source.MapParUnordered(source.FromSlice(in), n, f))
+		equal(t, collect(t, source.MapPar(source.FromSlice(in), n, f)), want)
+		equal(t, collect(t, source.MapPar(oneByOne(in[:500]...), n, f)), want[:500])
+		got := collect(t, source.MapParUnordered(source.FromSlice(in), n, f))
 		slices.Sort(got)
-		asyncEqual(t, got, want)
+		equal(t, got, want)
 	}
-	asyncEqual(t, asyncMust(t, source.MapPar(source.Empty[int](), 3, f)), nil)
-	asyncEqual(t, asyncMust(t, source.MapParUnordered(source.Empty[int](), 3, f)), nil)
+	equal(t, collect(t, source.MapPar(source.Empty[int](), 3, f)), nil)
+	equal(t, collect(t, source.MapParUnordered(source.Empty[int](), 3, f)), nil)
 }
 
 // TestMapParLimit checks in a synctest bubble that MapPar runs exactly n
@@ -57,7 +57,7 @@ func TestMapParLimit(t *testing.T) {
 			}
 			done := make(chan []int)
 			go func() {
-				got, err := asyncRun(mapPar(source.FromSlice(asyncInts(20)), n, f))
+				got, err := run(mapPar(source.FromSlice(ints(20)), n, f))
 				if err != nil {
 					t.Error(err)
 				}
@@ -72,7 +72,7 @@ func TestMapParLimit(t *testing.T) {
 			if !ordered {
 				slices.Sort(got)
 			}
-			asyncEqual(t, got, asyncInts(20))
+			equal(t, got, ints(20))
 			if m := most.Load(); m != n {
 				t.Errorf("at most %d calls ran at once, want %d", m, n)
 			}
@@ -93,16 +93,16 @@ func TestMapParFailure(t *testing.T) {
 				for range 3 {
 					<-started // the other calls run
 				}
-				return 0, errAsync
+				return 0, errBoom
 			}
 			started <- struct{}{}
 			<-ctx.Done()
 			cancelled.Add(1)
 			return 0, ctx.Err()
 		}
-		_, err := asyncRun(mapPar(source.Of(0, 1, 2, 3, 4, 5), 4, f))
-		if !errors.Is(err, errAsync) {
-			t.Errorf("err = %v, want %v", err, errAsync)
+		_, err := run(mapPar(source.Of(0, 1, 2, 3, 4, 5), 4, f))
+		if !errors.Is(err, errBoom) {
+			t.Errorf("err = %v, want %v", err, errBoom)
 		}
 		if n := cancelled.Load(); n != 3 {
 			t.Errorf("%d calls saw their context cancelled, want 3", n)
@@ -121,7 +121,7 @@ func TestMapParUnorderedDoesNotWait(t *testing.T) {
 		return v, nil
 	}
 	var got []int
-	err := source.MapParUnordered(source.FromSlice(asyncInts(10)), 2, f).RunForEach(context.Background(), func(v int) error {
+	err := source.MapParUnordered(source.FromSlice(ints(10)), 2, f).RunForEach(context.Background(), func(v int) error {
 		if got = append(got, v); len(got) == 9 {
 			close(release)
 		}
@@ -130,12 +130,12 @@ func TestMapParUnorderedDoesNotWait(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	asyncEqual(t, got, []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 0})
+	equal(t, got, []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 0})
 }
 
 func TestFlatMapPar(t *testing.T) {
-	got := asyncMust(t, source.FlatMapPar(source.FromSlice(asyncInts(100)), 4, func(v int) source.Source[int] {
-		return asyncOneByOne(v*1000, v*1000+1, v*1000+2)
+	got := collect(t, source.FlatMapPar(source.FromSlice(ints(100)), 4, func(v int) source.Source[int] {
+		return oneByOne(v*1000, v*1000+1, v*1000+2)
 	}))
 	if len(got) != 300 {
 		t.Fatalf("got %d values, want 300", len(got))
@@ -147,7 +147,7 @@ func TestFlatMapPar(t *testing.T) {
 		}
 		next[v/1000]++
 	}
-	asyncEqual(t, asyncMust(t, source.FlatMapPar(source.Of(1, 2), 1, func(int) source.Source[int] {
+	equal(t, collect(t, source.FlatMapPar(source.Of(1, 2), 1, func(int) source.Source[int] {
 		return source.Empty[int]()
 	})), nil)
 }
@@ -171,7 +171,7 @@ func TestFlatMapParLimit(t *testing.T) {
 		}
 		done := make(chan []int)
 		go func() {
-			got, err := asyncRun(source.FlatMapPar(source.FromSlice(asyncInts(7)), n, inner))
+			got, err := run(source.FlatMapPar(source.FromSlice(ints(7)), n, inner))
 			if err != nil {
 				t.Error(err)
 			}
@@ -184,6 +184,6 @@ func TestFlatMapParLimit(t *testing.T) {
 		close(release)
 		got := <-done
 		slices.Sort(got)
-		asyncEqual(t, got, asyncInts(7))
+		equal(t, got, ints(7))
 	})
 }

@@ -24,36 +24,36 @@ func TestAsyncStress(t *testing.T) {
 		seed := uint64(i)
 		r := rand.New(rand.NewPCG(seed, 42))
 		if r.IntN(3) == 0 {
-			asyncStressUnordered(t, r, seed)
+			stressUnordered(t, r, seed)
 		} else {
-			asyncStressOrdered(t, r, seed)
+			stressOrdered(t, r, seed)
 		}
 	}
 }
 
-// asyncStressStage is an order-keeping stage and what it does to a slice.
-type asyncStressStage struct {
+// stressStage is an order-keeping stage and what it does to a slice.
+type stressStage struct {
 	name  string
 	apply func(source.Source[int]) source.Source[int]
 	ref   func([]int) []int
 }
 
-func asyncStressStages(r *rand.Rand, failAt int) []asyncStressStage {
+func stressStages(r *rand.Rand, failAt int) []stressStage {
 	k := 1 + r.IntN(5)
 	inc := func(ctx context.Context, v int) (int, error) {
 		if v == failAt {
-			return 0, errAsync
+			return 0, errBoom
 		}
 		return v + 1, nil
 	}
-	all := []asyncStressStage{
+	all := []stressStage{
 		{fmt.Sprintf("Buffer(%d)", k), func(s source.Source[int]) source.Source[int] { return s.Buffer(k) },
 			func(vs []int) []int { return vs }},
 		{fmt.Sprintf("MapPar(%d)", k), func(s source.Source[int]) source.Source[int] { return source.MapPar(s, k, inc) },
-			func(vs []int) []int { return asyncMapRef(vs, func(v int) int { return v + 1 }) }},
+			func(vs []int) []int { return mapSlice(vs, func(v int) int { return v + 1 }) }},
 		{"ZipWithRepeat", func(s source.Source[int]) source.Source[int] {
 			return source.ZipWith(s, source.Repeat(2), func(a, b int) int { return a * b })
-		}, func(vs []int) []int { return asyncMapRef(vs, func(v int) int { return 2 * v }) }},
+		}, func(vs []int) []int { return mapSlice(vs, func(v int) int { return 2 * v }) }},
 		{fmt.Sprintf("Interleave(%d)", k), func(s source.Source[int]) source.Source[int] {
 			return source.Interleave(k, source.Empty[int](), s)
 		}, func(vs []int) []int { return vs }},
@@ -61,43 +61,35 @@ func asyncStressStages(r *rand.Rand, failAt int) []asyncStressStage {
 			return s.AlsoTo(channel.New[int](channel.Unlimited))
 		}, func(vs []int) []int { return vs }},
 	}
-	stages := make([]asyncStressStage, 1+r.IntN(3))
+	stages := make([]stressStage, 1+r.IntN(3))
 	for i := range stages {
 		stages[i] = all[r.IntN(len(all))]
 	}
 	return stages
 }
 
-func asyncMapRef(vs []int, f func(int) int) []int {
-	out := make([]int, len(vs))
-	for i, v := range vs {
-		out[i] = f(v)
-	}
-	return out
-}
-
-func asyncStressInput(r *rand.Rand) source.Source[int] {
+func stressInput(r *rand.Rand) source.Source[int] {
 	n := r.IntN(3000)
 	if r.IntN(2) == 0 {
-		return source.FromSlice(asyncInts(n))
+		return source.FromSlice(ints(n))
 	}
-	return asyncOneByOne(asyncInts(n % 300)...)
+	return oneByOne(ints(n % 300)...)
 }
 
-func asyncStressOrdered(t *testing.T, r *rand.Rand, seed uint64) {
+func stressOrdered(t *testing.T, r *rand.Rand, seed uint64) {
 	n := r.IntN(3000)
-	in := asyncInts(n)
+	in := ints(n)
 	src := source.FromSlice(in)
 	if r.IntN(2) == 0 {
 		in = in[:n%300]
-		src = asyncOneByOne(in...)
+		src = oneByOne(in...)
 	}
 	failAt := -1
 	if r.IntN(4) == 0 && n > 0 {
 		failAt = r.IntN(n) // a MapPar fails on this value, if any MapPar sees it
 	}
 	ref, names := in, []string{}
-	for _, st := range asyncStressStages(r, failAt) {
+	for _, st := range stressStages(r, failAt) {
 		src, ref, names = st.apply(src), st.ref(ref), append(names, st.name)
 	}
 	take := -1
@@ -122,18 +114,18 @@ func asyncStressOrdered(t *testing.T, r *rand.Rand, seed uint64) {
 	})
 	what := fmt.Sprintf("seed %d: %v take %d fail at %d cancel at %d", seed, names, take, failAt, cancelAt)
 	switch {
-	case errors.Is(err, errAsync) || errors.Is(err, context.Canceled):
+	case errors.Is(err, errBoom) || errors.Is(err, context.Canceled):
 		if !slices.Equal(got, ref[:min(len(got), len(ref))]) || len(got) > len(ref) {
 			t.Fatalf("%s: err %v after %d values that are not a prefix of the %d expected", what, err, len(got), len(ref))
 		}
 	case err != nil:
 		t.Fatalf("%s: unexpected error %v", what, err)
 	case !slices.Equal(got, ref): // no error: the stream must be whole
-		t.Fatalf("%s: got %d values, want %d (first difference at %d)", what, len(got), len(ref), asyncDiff(got, ref))
+		t.Fatalf("%s: got %d values, want %d (first difference at %d)", what, len(got), len(ref), firstDiff(got, ref))
 	}
 }
 
-func asyncDiff(a, b []int) int {
+func firstDiff(a, b []int) int {
 	for i := range min(len(a), len(b)) {
 		if a[i] != b[i] {
 			return i
@@ -142,7 +134,7 @@ func asyncDiff(a, b []int) int {
 	return min(len(a), len(b))
 }
 
-func asyncStressUnordered(t *testing.T, r *rand.Rand, seed uint64) {
+func stressUnordered(t *testing.T, r *rand.Rand, seed uint64) {
 	k := 1 + r.IntN(4)
 	id := func(_ context.Context, v int) (int, error) { return v, nil }
 	var src source.Source[int]
@@ -153,7 +145,7 @@ func asyncStressUnordered(t *testing.T, r *rand.Rand, seed uint64) {
 		parts := make([]source.Source[int], k)
 		for i := range parts {
 			m := r.IntN(1000)
-			parts[i] = source.Map(source.FromSlice(asyncInts(m)).Buffer(1+r.IntN(50)), func(v int) int { return v*10 + i })
+			parts[i] = source.Map(source.FromSlice(ints(m)).Buffer(1+r.IntN(50)), func(v int) int { return v*10 + i })
 			for v := range m {
 				ref = append(ref, v*10+i)
 			}
@@ -161,19 +153,19 @@ func asyncStressUnordered(t *testing.T, r *rand.Rand, seed uint64) {
 		src, name = source.Merge(parts...), fmt.Sprintf("Merge(%d)", k)
 	case 1:
 		m := r.IntN(3000)
-		src, ref, name = source.MapParUnordered(source.FromSlice(asyncInts(m)), k, id), asyncInts(m), fmt.Sprintf("MapParUnordered(%d)", k)
+		src, ref, name = source.MapParUnordered(source.FromSlice(ints(m)), k, id), ints(m), fmt.Sprintf("MapParUnordered(%d)", k)
 	case 2:
 		m := r.IntN(100)
-		src = source.FlatMapPar(source.FromSlice(asyncInts(m)), k, func(v int) source.Source[int] {
-			return asyncStressInput(rand.New(rand.NewPCG(uint64(v), 7))).Take(5)
+		src = source.FlatMapPar(source.FromSlice(ints(m)), k, func(v int) source.Source[int] {
+			return stressInput(rand.New(rand.NewPCG(uint64(v), 7))).Take(5)
 		})
 		for v := range m {
-			got, _ := asyncRun(asyncStressInput(rand.New(rand.NewPCG(uint64(v), 7))).Take(5))
+			got, _ := run(stressInput(rand.New(rand.NewPCG(uint64(v), 7))).Take(5))
 			ref = append(ref, got...)
 		}
 		name = fmt.Sprintf("FlatMapPar(%d)", k)
 	}
-	got, err := asyncRun(src)
+	got, err := run(src)
 	if err != nil {
 		t.Fatalf("seed %d: %s: %v", seed, name, err)
 	}

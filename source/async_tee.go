@@ -2,11 +2,14 @@ package source
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/corral-go/corral/channel"
+	"github.com/corral-go/corral/internal/catch"
+	"github.com/corral-go/corral/scope"
 )
+
+var alsoToScope = scope.WithName("source.AlsoTo")
 
 // AlsoTo returns a Source of the values of s that also sends each value to
 // c, before passing it downstream: a tee. Both sides see every value, in
@@ -18,60 +21,93 @@ import (
 // run fails with an error that wraps the send's error ([channel.ErrClosed],
 // or the failure). A send that waits ends when the run is cancelled.
 //
-// The run owns the end of c: when the stream ends, or the downstream
-// stops, c is closed; when the run fails, is cancelled or panics, c fails
-// with that error (a panic as its [*scope.PanicError] or value). So a
-// Source with AlsoTo should run once: a second run finds c closed.
+// The run owns the end of c, and ends it once s has stopped:
+//
+//   - c is closed when s ends, or when the downstream stops taking values
+//     (a [Source.Take] is satisfied, a loop over [Source.All] breaks). A
+//     failure in a fused stage after AlsoTo, or in the terminal's function,
+//     stops s in the same way, so c is closed then too: it has received
+//     every value that the failing stage received.
+//   - c fails when s fails (with s's error); when the run is cancelled,
+//     also when a later stage notices it first (with the context's cause,
+//     which matches [context.Canceled] or [context.DeadlineExceeded]); when
+//     a later async stage fails, which cancels s (with that failure); and
+//     when a function of the run panics (with the [*scope.PanicError]) or
+//     calls [runtime.Goexit] (with an error matching [scope.ErrGoexit]).
+//
+// So a Source with AlsoTo should run once: a second run finds c closed.
 //
 // AlsoTo starts no goroutine: values are sent on the goroutine that runs s.
 // It panics if c is nil.
 func (s Source[T]) AlsoTo(c *channel.Chan[T]) Source[T] {
 	if c == nil {
-		panic("source: AlsoTo called with nil c")
+		panic("source: AlsoTo called with nil c; pass the channel to copy the values to")
 	}
 	up := s.runner()
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) (err error) {
-		returned := false
-		defer func() {
-			if !returned {
-				if v := recover(); v != nil {
-					_ = c.Fail(panicValue(v))
-					panic(v)
-				}
-				_ = c.Fail(errors.New("source: AlsoTo: run ended by runtime.Goexit"))
-			}
-		}()
-		var serr error
-		if !stop(want) {
-			err = up(ctx, want, func(batch []T) int {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
+		if stop(want) {
+			_ = c.Close()
+			return nil
+		}
+		var err, serr error
+		tee := sink[T]{
+			push: func(batch []T) int {
 				for _, v := range batch {
 					if serr = c.Send(ctx, v); serr != nil {
 						return 0
 					}
 				}
-				return emit(batch)
-			})
+				return out.push(batch)
+			},
+			one: func(v T) int {
+				if serr = c.Send(ctx, v); serr != nil {
+					return 0
+				}
+				return out.one(v)
+			},
 		}
-		returned = true
+		// The run goes through a scope of its own so that a panic reaches
+		// this frame as a *scope.PanicError, with the stack where it
+		// happened, for c to fail with.
+		p := catch.Call(func() {
+			err = scope.Supervised(ctx, func(sc *scope.Scope) error {
+				return up(sc.Context(), want, tee)
+			}, alsoToScope)
+		}, func() {
+			_ = c.Fail(fmt.Errorf("source: AlsoTo: %w", scope.ErrGoexit))
+		})
+		if p != nil {
+			_ = c.Fail(p.Value.(error)) // a *scope.PanicError
+			panic(p.Value)
+		}
+		// ctx is the context that the stages after AlsoTo check: if it is
+		// done, they may have stopped s because of it, and such a stop is
+		// not the end of the stream. An async stage downstream that
+		// stopped normally cancels it with errStopped, after telling s to
+		// stop.
+		cause := context.Cause(ctx)
+		if serr != nil && cause != nil && isCancellation(serr) {
+			serr = nil // a send that waited was stopped by ctx: see cause
+		}
+		stopped := cause == errStopped
+		if stopped {
+			cause = nil
+		}
 		switch {
-		case err == nil && serr == nil:
-			_ = c.Close()
-			return nil
-		case err == nil && ctx.Err() != nil:
-			err = ctx.Err()
-		case err == nil:
+		case err != nil && !(isCancellation(err) && (cause != nil || stopped)):
+			_ = c.Fail(err) // s failed
+		case cause != nil:
+			_ = c.Fail(cause) // the run was cancelled
+			if err == nil {
+				err = ctx.Err()
+			}
+		case serr != nil:
 			err = fmt.Errorf("source: AlsoTo: %w", serr)
+			_ = c.Fail(err)
+		default: // s ended, or the downstream stopped
+			_ = c.Close()
+			err = nil
 		}
-		_ = c.Fail(err)
 		return err
 	}}
-}
-
-// panicValue is the error a channel fails with when the run that feeds it
-// panics with v.
-func panicValue(v any) error {
-	if err, ok := v.(error); ok {
-		return err
-	}
-	return fmt.Errorf("source: panic: %v", v)
 }

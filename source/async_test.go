@@ -4,32 +4,30 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
-	"time"
 
 	"github.com/corral-go/corral/source"
 )
 
 func TestAsyncBufferKeepsValues(t *testing.T) {
-	in := asyncInts(5000)
+	in := ints(5000)
 	for _, n := range []int{1, 3, 1000, 4096, 10000} {
-		asyncEqual(t, asyncMust(t, source.FromSlice(in).Buffer(n)), in)
-		asyncEqual(t, asyncMust(t, asyncOneByOne(in[:300]...).Buffer(n)), in[:300])
+		equal(t, collect(t, source.FromSlice(in).Buffer(n)), in)
+		equal(t, collect(t, oneByOne(in[:300]...).Buffer(n)), in[:300])
 	}
-	asyncEqual(t, asyncMust(t, source.Empty[int]().Buffer(4)), nil)
+	equal(t, collect(t, source.Empty[int]().Buffer(4)), nil)
 }
 
 // TestAsyncBufferErrorInOrder: Buffer does not change what a run produces,
 // errors included.
 func TestAsyncBufferErrorInOrder(t *testing.T) {
-	got, err := asyncRun(asyncFailing(1, 2, 3).Buffer(2))
-	if !errors.Is(err, errAsync) {
-		t.Fatalf("err = %v, want %v", err, errAsync)
+	got, err := run(failingOneByOne(1, 2, 3).Buffer(2))
+	if !errors.Is(err, errBoom) {
+		t.Fatalf("err = %v, want %v", err, errBoom)
 	}
-	asyncEqual(t, got, []int{1, 2, 3})
+	equal(t, got, []int{1, 2, 3})
 }
 
 // TestAsyncBufferRunsAhead checks, in a synctest bubble, that the upstream
@@ -101,11 +99,11 @@ func TestAsyncDemand(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var made atomic.Int64
-			got := asyncMust(t, tt.build(asyncCounted(&made)))
+			got := collect(t, tt.build(counted(&made)))
 			if tt.name == "MapParUnordered" {
 				slices.Sort(got)
 			}
-			asyncEqual(t, got, tt.want)
+			equal(t, got, tt.want)
 			if n := made.Load(); n > tt.most {
 				t.Errorf("upstream made %d values, want at most %d", n, tt.most)
 			}
@@ -117,7 +115,7 @@ func TestAsyncDemand(t *testing.T) {
 // after a bounded amount of work.
 func TestAsyncTakeBoundsWork(t *testing.T) {
 	var a, b atomic.Int64
-	got := asyncMust(t, source.Merge(asyncCounted(&a), asyncCounted(&b)).Take(3))
+	got := collect(t, source.Merge(counted(&a), counted(&b)).Take(3))
 	if len(got) != 3 {
 		t.Fatalf("got %v", got)
 	}
@@ -125,7 +123,7 @@ func TestAsyncTakeBoundsWork(t *testing.T) {
 		t.Errorf("Merge.Take(3): sources made %d values, want at most 6", n)
 	}
 	var c atomic.Int64
-	got = asyncMust(t, source.FlatMapPar(asyncCounted(&c), 2, func(v int) source.Source[int] {
+	got = collect(t, source.FlatMapPar(counted(&c), 2, func(v int) source.Source[int] {
 		return source.Of(v, v)
 	}).Take(3))
 	if len(got) != 3 {
@@ -137,8 +135,8 @@ func TestAsyncTakeBoundsWork(t *testing.T) {
 }
 
 func TestAsyncMerge(t *testing.T) {
-	a, b, c := asyncInts(3000), []int{-1, -2, -3}, []int(nil)
-	got := asyncMust(t, source.Merge(source.FromSlice(a), asyncOneByOne(b...), source.FromSlice(c)))
+	a, b, c := ints(3000), []int{-1, -2, -3}, []int(nil)
+	got := collect(t, source.Merge(source.FromSlice(a), oneByOne(b...), source.FromSlice(c)))
 	var fromA, fromB []int
 	for _, v := range got {
 		if v < 0 {
@@ -147,10 +145,10 @@ func TestAsyncMerge(t *testing.T) {
 			fromA = append(fromA, v)
 		}
 	}
-	asyncEqual(t, fromA, a) // each source keeps its order
-	asyncEqual(t, fromB, b)
-	asyncEqual(t, asyncMust(t, source.Merge[int]()), nil)
-	asyncEqual(t, asyncMust(t, source.Merge(source.Of(1, 2))), []int{1, 2})
+	equal(t, fromA, a) // each source keeps its order
+	equal(t, fromB, b)
+	equal(t, collect(t, source.Merge[int]()), nil)
+	equal(t, collect(t, source.Merge(source.Of(1, 2))), []int{1, 2})
 }
 
 // TestAsyncFailureCancelsSiblings: the first error of a concurrent stage
@@ -160,69 +158,29 @@ func TestAsyncFailureCancelsSiblings(t *testing.T) {
 		name string
 		src  source.Source[int]
 	}{
-		{"Merge", source.Merge(asyncForever[int](), asyncFailing(1), asyncForever[int]())},
-		{"ZipLeft", source.ZipWith(asyncFailing(), asyncForever[int](), func(a, b int) int { return a })},
-		{"ZipRight", source.ZipWith(asyncForever[int](), asyncFailing(), func(a, b int) int { return a })},
-		{"ZipAll", source.Map(source.ZipAll(asyncForever[int](), asyncFailing(1), 0, 0),
+		{"Merge", source.Merge(waitForever[int](), failingOneByOne(1), waitForever[int]())},
+		{"ZipLeft", source.ZipWith(failingOneByOne(), waitForever[int](), func(a, b int) int { return a })},
+		{"ZipRight", source.ZipWith(waitForever[int](), failingOneByOne(), func(a, b int) int { return a })},
+		{"ZipAll", source.Map(source.ZipAll(waitForever[int](), failingOneByOne(1), 0, 0),
 			func(p source.Pair[int, int]) int { return p.First })},
-		{"Interleave", source.Interleave(1, asyncForever[int](), asyncFailing(1))},
+		{"Interleave", source.Interleave(1, waitForever[int](), failingOneByOne(1))},
 		{"FlatMapPar", source.FlatMapPar(source.Of(0, 1, 2), 3, func(v int) source.Source[int] {
 			if v == 1 {
-				return asyncFailing(v)
+				return failingOneByOne(v)
 			}
-			return asyncForever[int]()
+			return waitForever[int]()
 		})},
-		{"FlatMapParOuter", source.FlatMapPar(asyncFailing(0), 3, func(v int) source.Source[int] {
-			return asyncForever[int]()
+		{"FlatMapParOuter", source.FlatMapPar(failingOneByOne(0), 3, func(v int) source.Source[int] {
+			return waitForever[int]()
 		})},
-		{"Conflate", asyncFailing(1).Conflate(func(a, v int) int { return v })},
-		{"Batch", source.Map(source.Batch(asyncFailing(1), 5), func(g []int) int { return g[0] })},
+		{"Conflate", failingOneByOne(1).Conflate(func(a, v int) int { return v })},
+		{"Batch", source.Map(source.Batch(failingOneByOne(1), 5), func(g []int) int { return g[0] })},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := asyncRun(tt.src); !errors.Is(err, errAsync) {
-				t.Errorf("err = %v, want %v", err, errAsync)
+			if _, err := run(tt.src); !errors.Is(err, errBoom) {
+				t.Errorf("err = %v, want %v", err, errBoom)
 			}
 		})
-	}
-}
-
-func TestAsyncBadInput(t *testing.T) {
-	s := source.Of(1)
-	id := func(_ context.Context, v int) (int, error) { return v, nil }
-	reg := func(context.Context, *source.Emitter[int]) (func(), error) { return nil, nil }
-	tests := []struct {
-		want string
-		f    func()
-	}{
-		{"source: MapPar called with parallelism 0", func() { source.MapPar(s, 0, id) }},
-		{"source: MapParUnordered called with parallelism -1", func() { source.MapParUnordered(s, -1, id) }},
-		{"source: MapPar called with nil f", func() { source.MapPar[int, int](s, 1, nil) }},
-		{"source: FlatMapPar called with parallelism 0", func() {
-			source.FlatMapPar(s, 0, func(int) source.Source[int] { return s })
-		}},
-		{"source: FlatMapPar called with nil f", func() { source.FlatMapPar[int, int](s, 1, nil) }},
-		{"source: Buffer called with n 0", func() { s.Buffer(0) }},
-		{"source: ZipWith called with nil f", func() { source.ZipWith[int, int, int](s, s, nil) }},
-		{"source: Interleave called with segment 0", func() { source.Interleave(0, s) }},
-		{"source: Throttle called with n 0", func() { s.Throttle(0, time.Second) }},
-		{"source: Throttle called with per 0s", func() { s.Throttle(1, 0) }},
-		{"source: Debounce called with d -1s", func() { s.Debounce(-time.Second) }},
-		{"source: Tick called with d 0s", func() { source.Tick(0) }},
-		{"source: GroupedWithin called with size 0", func() { source.GroupedWithin(s, 0, time.Second) }},
-		{"source: GroupedWithin called with window 0s", func() { source.GroupedWithin(s, 1, 0) }},
-		{"source: Batch called with size 0", func() { source.Batch(s, 0) }},
-		{"source: Conflate called with nil combine", func() { s.Conflate(nil) }},
-		{"source: AlsoTo called with nil c", func() { s.AlsoTo(nil) }},
-		{"source: FromCallback called with capacity 0", func() { source.FromCallback(0, source.OverflowBlock, reg) }},
-		{"source: FromCallback called with overflow Overflow(9)", func() { source.FromCallback(1, 9, reg) }},
-		{"source: FromCallback called with nil register", func() {
-			source.FromCallback[int](1, source.OverflowBlock, nil)
-		}},
-	}
-	for _, tt := range tests {
-		if got := asyncPanicMessage(tt.f); !strings.HasPrefix(got, tt.want) {
-			t.Errorf("panic %q, want %q", got, tt.want)
-		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/corral-go/corral/scope"
+	"github.com/corral-go/corral/source/internal/handoff"
 )
 
 var (
@@ -35,39 +36,42 @@ func Zip[A, B any](a Source[A], b Source[B]) Source[Pair[A, B]] {
 // Async: each source runs in a goroutine of its own and runs ahead by up to
 // 2048 values, which cross to the downstream in batches; f runs on the
 // goroutine of the run. The first error of either source ends the run at
-// once, and the other source is cancelled. ZipWith panics if f is nil.
+// once, and the other source is cancelled; the run's error starts with that
+// first failure. Failures of the other goroutines before they stopped, other
+// than reports of the cancellation, are attached to it, so that errors.Is
+// and errors.As find each (the rule of [scope.Supervised]).
+//
+// ZipWith panics if f is nil.
 func ZipWith[A, B, C any](a Source[A], b Source[B], f func(A, B) C) Source[C] {
 	mustFunc("ZipWith", "f", f == nil)
 	upA, upB := a.runner(), b.runner()
-	return Source[C]{run: func(ctx context.Context, want int, emit func([]C) int) error {
+	return Source[C]{run: func(ctx context.Context, want int, out sink[C]) error {
 		if stop(want) {
 			return nil
 		}
-		return scope.Supervised(ctx, func(sc *scope.Scope) error {
-			la, lb := startLane(sc, upA, want), startLane(sc, upB, want)
-			defer la.p.stop()
-			defer lb.p.stop()
-			ctx := sc.Context()
-			var out []C
+		return runStage(ctx, zipScope, func(st *stage) error {
+			la, lb := startLane(st, upA, want), startLane(st, upB, want)
+			ctx := st.consumerCtx()
+			var res []C
 			for {
 				if err := fill2(ctx, la, lb, false); err != nil || la.ended || lb.ended {
 					return err
 				}
 				va, vb := la.values(), lb.values()
 				k := min(len(va), len(vb), batchSize(want))
-				out = out[:0]
+				res = res[:0]
 				for i := range k {
-					out = append(out, f(va[i], vb[i]))
+					res = append(res, f(va[i], vb[i]))
 				}
-				want = emit(out[:k:k])
-				clear(out)
+				want = out.push(res[:k:k])
+				clear(res)
 				la.consumed(k, want)
 				lb.consumed(k, want)
 				if stop(want) {
 					return nil
 				}
 			}
-		}, zipScope)
+		})
 	}}
 }
 
@@ -78,16 +82,14 @@ func ZipWith[A, B, C any](a Source[A], b Source[B], f func(A, B) C) Source[C] {
 // Async, like [ZipWith].
 func ZipAll[A, B any](a Source[A], b Source[B], padA A, padB B) Source[Pair[A, B]] {
 	upA, upB := a.runner(), b.runner()
-	return Source[Pair[A, B]]{run: func(ctx context.Context, want int, emit func([]Pair[A, B]) int) error {
+	return Source[Pair[A, B]]{run: func(ctx context.Context, want int, out sink[Pair[A, B]]) error {
 		if stop(want) {
 			return nil
 		}
-		return scope.Supervised(ctx, func(sc *scope.Scope) error {
-			la, lb := startLane(sc, upA, want), startLane(sc, upB, want)
-			defer la.p.stop()
-			defer lb.p.stop()
-			ctx := sc.Context()
-			var out []Pair[A, B]
+		return runStage(ctx, zipScope, func(st *stage) error {
+			la, lb := startLane(st, upA, want), startLane(st, upB, want)
+			ctx := st.consumerCtx()
+			var res []Pair[A, B]
 			for {
 				if err := fill2(ctx, la, lb, true); err != nil {
 					return err
@@ -105,7 +107,7 @@ func ZipAll[A, B any](a Source[A], b Source[B], padA A, padB B) Source[Pair[A, B
 					k = min(len(va), len(vb))
 				}
 				k = min(k, batchSize(want))
-				out = out[:0]
+				res = res[:0]
 				for i := range k {
 					p := Pair[A, B]{padA, padB}
 					if !la.ended {
@@ -114,17 +116,17 @@ func ZipAll[A, B any](a Source[A], b Source[B], padA A, padB B) Source[Pair[A, B
 					if !lb.ended {
 						p.Second = vb[i]
 					}
-					out = append(out, p)
+					res = append(res, p)
 				}
-				want = emit(out[:k:k])
-				clear(out)
+				want = out.push(res[:k:k])
+				clear(res)
 				la.consumed(k, want)
 				lb.consumed(k, want)
 				if stop(want) {
 					return nil
 				}
 			}
-		}, zipScope)
+		})
 	}}
 }
 
@@ -135,8 +137,11 @@ func ZipAll[A, B any](a Source[A], b Source[B], padA A, padB B) Source[Pair[A, B
 //
 // Async: each source runs in a goroutine of its own and runs ahead by up to
 // 2048 values, which cross to the downstream in batches. The first error of
-// any source ends the run at once and cancels the others. Interleave of no
-// source is empty.
+// any source ends the run at once and cancels the others; the run's error
+// starts with that first failure. Failures of the other goroutines before
+// they stopped, other than reports of the cancellation, are attached to it,
+// so that errors.Is and errors.As find each (the rule of
+// [scope.Supervised]). Interleave of no source is empty.
 //
 // Interleave panics if segment is not positive.
 func Interleave[T any](segment int, sources ...Source[T]) Source[T] {
@@ -145,17 +150,16 @@ func Interleave[T any](segment int, sources ...Source[T]) Source[T] {
 	for i, s := range sources {
 		ups[i] = s.runner()
 	}
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		if stop(want) || len(ups) == 0 {
 			return nil
 		}
-		return scope.Supervised(ctx, func(sc *scope.Scope) error {
+		return runStage(ctx, interleaveScope, func(st *stage) error {
 			lanes := make([]*lane[T], len(ups))
 			for i, up := range ups {
-				lanes[i] = startLane(sc, up, want)
-				defer lanes[i].p.stop()
+				lanes[i] = startLane(st, up, want)
 			}
-			ctx := sc.Context()
+			ctx := st.consumerCtx()
 			for live := len(lanes); live > 0; {
 				for _, l := range lanes {
 					for left := segment; left > 0 && !l.ended; {
@@ -168,7 +172,7 @@ func Interleave[T any](segment int, sources ...Source[T]) Source[T] {
 						}
 						vs := l.values()
 						k := min(left, len(vs), batchSize(want))
-						want = emit(vs[:k:k])
+						want = out.push(vs[:k:k])
 						l.consumed(k, want)
 						if stop(want) {
 							return nil
@@ -178,23 +182,24 @@ func Interleave[T any](segment int, sources ...Source[T]) Source[T] {
 				}
 			}
 			return nil
-		}, interleaveScope)
+		})
 	}}
 }
 
-// A lane is the consumer's end of a one-producer pipe, for stages that
+// A lane is the consumer's end of a one-producer queue, for stages that
 // read several upstreams in step: it holds the batch being read.
 type lane[T any] struct {
-	p     *pipe[T]
+	q     *handoff.Queue[T]
 	buf   []T
 	lo    int
 	ended bool
 }
 
-// startLane starts a fork of sc that runs up into a new lane.
-func startLane[T any](sc *scope.Scope, up runFunc[T], want int) *lane[T] {
-	l := &lane[T]{p: newPipe[T](hopLimit, 1, want)}
-	sc.GoDaemon(func(ctx context.Context) error { return l.p.feed(ctx, up, want, false) })
+// startLane starts a producer of st that runs up into a new lane.
+func startLane[T any](st *stage, up runFunc[T], want int) *lane[T] {
+	l := &lane[T]{q: newQueue[T](hopLimit, 1, want)}
+	st.onLeave(l.q.Stop)
+	st.goProducer(func(ctx context.Context) error { return feed(ctx, l.q, up, want, false) })
 	return l
 }
 
@@ -206,7 +211,7 @@ func (l *lane[T]) fill(ctx context.Context) error {
 			return err
 		}
 		select {
-		case <-l.p.recv:
+		case <-l.q.Ready():
 		case <-ctx.Done():
 			return ctx.Err()
 		}
@@ -218,14 +223,14 @@ func (l *lane[T]) fill(ctx context.Context) error {
 func (l *lane[T]) ready() bool { return l.ended || l.lo < len(l.buf) }
 
 // poll takes the next batch if the lane has run out and one is there,
-// without waiting; if none is, the pipe signals l.p.recv when one comes.
+// without waiting; if none is, the queue signals Ready when one comes.
 func (l *lane[T]) poll() error {
 	if l.ready() {
 		return nil
 	}
-	b, lo, err := l.p.poll(l.buf)
+	b, lo, err := l.q.Poll(l.buf)
 	l.buf, l.lo = b, lo
-	if err == errDrained {
+	if err == handoff.ErrDrained {
 		l.ended, err = true, nil
 	}
 	return err
@@ -245,8 +250,8 @@ func fill2[A, B any](ctx context.Context, a *lane[A], b *lane[B], both bool) err
 			return nil
 		}
 		select {
-		case <-a.p.recv:
-		case <-b.p.recv:
+		case <-a.q.Ready():
+		case <-b.q.Ready():
 		case <-ctx.Done():
 			return ctx.Err()
 		}
@@ -260,6 +265,6 @@ func (l *lane[T]) values() []T { return l.buf[l.lo:] }
 func (l *lane[T]) consumed(k, want int) {
 	if !l.ended {
 		l.lo += k
-		l.p.delivered(k, want)
+		l.q.Delivered(k, want)
 	}
 }

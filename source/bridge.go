@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/corral-go/corral/channel"
+	"github.com/corral-go/corral/internal/catch"
 	"github.com/corral-go/corral/scope"
 )
 
@@ -13,7 +14,9 @@ import (
 // ends when c is done ([channel.Chan.Close]) and drained; if c fails
 // ([channel.Chan.Fail]), the run fails with c's error, which matches both
 // [channel.ErrFailed] and the cause. A Receive that waits ends when the
-// run's context is cancelled.
+// run's context is cancelled; a value that is there is taken without
+// looking at the context, which is checked before the first value and then
+// every 64 values.
 //
 // Values are received one at a time, as the downstream asks for them, so a
 // run that stops early (a [Source.Take] is satisfied) leaves the values it
@@ -23,56 +26,69 @@ import (
 // FromChannel panics if c is nil.
 func FromChannel[T any](c *channel.Chan[T]) Source[T] {
 	if c == nil {
-		panic("source: FromChannel called with nil c")
+		panic("source: FromChannel called with nil c; pass a channel made by channel.New")
 	}
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
-		var one [1]T
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
+		var check ctxCheck
 		for !stop(want) {
-			v, err := c.Receive(ctx)
+			if err := check.check(ctx); err != nil {
+				return err
+			}
+			// A value that is there is taken without looking at ctx;
+			// only a receive that waits needs it.
+			v, ok, err := c.TryReceive()
+			if !ok && err == nil {
+				v, err = c.Receive(ctx)
+			}
 			if err != nil {
 				if errors.Is(err, channel.ErrClosed) {
 					return nil
 				}
 				return err
 			}
-			one[0] = v
-			want = emit(one[:])
+			want = out.one(v)
 		}
 		return nil
 	}}
 }
 
-// FromChan returns a Source of the values received from the Go channel c,
-// which ends when c is closed. A receive that waits ends when the run's
-// context is cancelled, and the run then fails with the context's error.
-// Values are received one at a time, as the downstream asks for them (see
+// FromGoChan returns a Source of the values received from the Go channel c,
+// which ends when c is closed. It is the adapter for Go's own channels;
+// [FromChannel] reads a corral [channel.Chan]. A receive that waits ends
+// when the run's context is cancelled, and the run then fails with the
+// context's error; a value that is there is taken at once, and the context
+// is checked before the first value and then every 64 values. Values are
+// received one at a time, as the downstream asks for them (see
 // [FromChannel]).
 //
-// FromChan panics if c is nil: a receive from a nil channel would wait
+// FromGoChan panics if c is nil: a receive from a nil channel would wait
 // forever.
-func FromChan[T any](c <-chan T) Source[T] {
+func FromGoChan[T any](c <-chan T) Source[T] {
 	if c == nil {
-		panic("source: FromChan called with nil c")
+		panic("source: FromGoChan called with nil c; a receive from a nil channel waits forever: pass a channel made by make")
 	}
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		done := ctx.Done()
-		var one [1]T
+		var check ctxCheck
 		for !stop(want) {
-			// A ready value must not win over a cancellation that
-			// happened before: select would pick at random.
-			if err := ctx.Err(); err != nil {
+			if err := check.check(ctx); err != nil {
 				return err
 			}
-			select {
-			case v, ok := <-c:
-				if !ok {
-					return nil
+			var v T
+			var ok bool
+			select { // a value that is there is taken at once
+			case v, ok = <-c:
+			default:
+				select {
+				case v, ok = <-c:
+				case <-done:
+					return ctx.Err()
 				}
-				one[0] = v
-				want = emit(one[:])
-			case <-done:
-				return ctx.Err()
 			}
+			if !ok {
+				return nil
+			}
+			want = out.one(v)
 		}
 		return nil
 	}}
@@ -94,37 +110,45 @@ func FromChan[T any](c <-chan T) Source[T] {
 // fork it runs in, if any) ends. A panic in the pipeline fails the channel
 // and, as a [*scope.PanicError], the scope.
 //
-// RunToChannel panics if capacity is neither positive, 0 nor
+// RunToChannel panics if sc is nil, if capacity is neither positive, 0 nor
 // [channel.Unlimited], or if sc has ended.
 func (s Source[T]) RunToChannel(sc *scope.Scope, capacity int) *channel.Chan[T] {
+	if sc == nil {
+		panic("source: RunToChannel called with nil sc; pass the scope to run the pipeline in, such as the s of scope.Supervised")
+	}
 	if capacity < 0 && capacity != channel.Unlimited {
-		panic(fmt.Sprintf("source: RunToChannel called with capacity %d", capacity))
+		panic(fmt.Sprintf("source: RunToChannel called with capacity %d; pass 0, a positive capacity or channel.Unlimited", capacity))
 	}
 	c := channel.New[T](capacity)
 	sc.GoDaemon(func(ctx context.Context) error {
-		returned := false
-		defer func() {
-			if !returned {
-				// A panic (a *scope.PanicError from the run's scope) or
-				// runtime.Goexit: fail the channel so that no receiver
-				// waits forever, and let the fork report it.
-				if v := recover(); v != nil {
-					_ = c.Fail(panicErr(v))
-					panic(v)
-				}
-				_ = c.Fail(errors.New("source: RunToChannel's pipeline called runtime.Goexit"))
-			}
-		}()
-		var serr error
-		err := s.runIn(ctx, func(batch []T) int {
-			for _, v := range batch {
-				if serr = c.Send(ctx, v); serr != nil {
-					return 0
-				}
-			}
-			return unbounded
+		var err, serr error
+		// A panic reaches this frame as the *scope.PanicError of the run's
+		// scope; it fails the channel, so that no receiver waits forever,
+		// and goes on to fail sc. So does runtime.Goexit.
+		p := catch.Call(func() {
+			err = s.runIn(ctx, sink[T]{
+				push: func(batch []T) int {
+					for _, v := range batch {
+						if serr = c.Send(ctx, v); serr != nil {
+							return 0
+						}
+					}
+					return unbounded
+				},
+				one: func(v T) int {
+					if serr = c.Send(ctx, v); serr != nil {
+						return 0
+					}
+					return unbounded
+				},
+			})
+		}, func() {
+			_ = c.Fail(fmt.Errorf("source: RunToChannel: %w", scope.ErrGoexit))
 		})
-		returned = true
+		if p != nil {
+			_ = c.Fail(p.Value.(error))
+			panic(p.Value)
+		}
 		switch {
 		case err == nil && serr == nil:
 			_ = c.Close()
@@ -138,11 +162,4 @@ func (s Source[T]) RunToChannel(sc *scope.Scope, capacity int) *channel.Chan[T] 
 		return nil
 	})
 	return c
-}
-
-func panicErr(v any) error {
-	if err, ok := v.(error); ok {
-		return err
-	}
-	return fmt.Errorf("source: panic: %v", v)
 }

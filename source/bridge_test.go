@@ -3,6 +3,8 @@ package source_test
 import (
 	"context"
 	"errors"
+	"runtime"
+	"sync/atomic"
 	"testing"
 
 	"github.com/corral-go/corral/channel"
@@ -61,10 +63,10 @@ func TestCancelWhileReceiving(t *testing.T) {
 			_ = c.Send(context.Background(), 1)
 			return source.FromChannel(c), func() {}
 		},
-		"FromChan": func() (source.Source[int], func()) {
+		"FromGoChan": func() (source.Source[int], func()) {
 			c := make(chan int, 1)
 			c <- 1
-			return source.FromChan(c), func() { close(c) }
+			return source.FromGoChan(c), func() { close(c) }
 		},
 	}
 	for name, build := range tests {
@@ -94,18 +96,18 @@ func TestFromChan(t *testing.T) {
 	for i := range 5 {
 		c <- i
 	}
-	equal(t, collect(t, source.FromChan(c).Take(2)), []int{0, 1})
+	equal(t, collect(t, source.FromGoChan(c).Take(2)), []int{0, 1})
 	if len(c) != 3 {
 		t.Errorf("Take(2) left %d values in the channel, want 3", len(c))
 	}
 	close(c)
-	equal(t, collect(t, source.FromChan(c)), []int{2, 3, 4})
+	equal(t, collect(t, source.FromGoChan(c)), []int{2, 3, 4})
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	c = make(chan int, 1)
 	c <- 1
-	if _, err := source.FromChan(c).RunToSlice(ctx); !errors.Is(err, context.Canceled) {
+	if _, err := source.FromGoChan(c).RunToSlice(ctx); !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled even with a value ready", err)
 	}
 }
@@ -174,7 +176,7 @@ func TestRunToChannelAbandoned(t *testing.T) {
 
 func TestRunToChannelConsumerCloses(t *testing.T) {
 	err := scope.Supervised(context.Background(), func(s *scope.Scope) error {
-		calls := 0
+		var calls atomic.Int64
 		c := counted(&calls).RunToChannel(s, 0)
 		if _, err := c.Receive(s.Context()); err != nil {
 			return err
@@ -203,4 +205,43 @@ func TestRunToChannelPanic(t *testing.T) {
 	if !errors.As(received, &got) || got != pe {
 		t.Errorf("the consumer received %v, want the panic", received)
 	}
+}
+
+// TestGoexitInPipeline: a function of a pipeline that calls runtime.Goexit
+// (as t.FailNow does) fails the channels that the run owns with an error
+// matching scope.ErrGoexit, and the scope around the run with it too.
+func TestGoexitInPipeline(t *testing.T) {
+	goexit := func(v int) int {
+		runtime.Goexit()
+		return v
+	}
+	t.Run("RunToChannel", func(t *testing.T) {
+		var c *channel.Chan[int]
+		err := scope.Supervised(context.Background(), func(s *scope.Scope) error {
+			c = source.Map(source.Of(1), goexit).RunToChannel(s, 0)
+			_, err := c.Receive(s.Context())
+			return err
+		})
+		if !errors.Is(err, scope.ErrGoexit) {
+			t.Errorf("scope: err = %v, want scope.ErrGoexit", err)
+		}
+		if err := c.Err(); !errors.Is(err, channel.ErrFailed) || !errors.Is(err, scope.ErrGoexit) {
+			t.Errorf("c.Err() = %v, want a failure matching scope.ErrGoexit", err)
+		}
+	})
+	t.Run("AlsoTo", func(t *testing.T) {
+		c := channel.New[int](channel.Unlimited)
+		err := scope.Supervised(context.Background(), func(s *scope.Scope) error {
+			s.Go(func(ctx context.Context) error {
+				return source.Map(source.Of(1), goexit).AlsoTo(c).RunDrain(ctx)
+			})
+			return nil
+		})
+		if !errors.Is(err, scope.ErrGoexit) {
+			t.Errorf("scope: err = %v, want scope.ErrGoexit", err)
+		}
+		if err := c.Err(); !errors.Is(err, channel.ErrFailed) || !errors.Is(err, scope.ErrGoexit) {
+			t.Errorf("c.Err() = %v, want a failure matching scope.ErrGoexit", err)
+		}
+	})
 }

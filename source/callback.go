@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/corral-go/corral/channel"
+	"github.com/corral-go/corral/source/internal/handoff"
 )
 
 // Overflow says what an [Emitter] does with a value pushed while the buffer
@@ -27,6 +28,20 @@ const (
 	OverflowFail
 )
 
+// policy is the queue's policy for o.
+func (o Overflow) policy() handoff.Policy {
+	switch o {
+	case OverflowDropOldest:
+		return handoff.DropOldest
+	case OverflowDropNewest:
+		return handoff.DropNewest
+	case OverflowFail:
+		return handoff.Fail
+	}
+	return handoff.Block
+}
+
+// String returns the name of the constant o, such as "OverflowBlock".
 func (o Overflow) String() string {
 	switch o {
 	case OverflowBlock:
@@ -52,8 +67,7 @@ var ErrOverflow = errors.New("source: callback buffer overflow")
 // after the stream has ended: they then do nothing, and Push returns
 // [channel.ErrClosed] without waiting.
 type Emitter[T any] struct {
-	p        *pipe[T]
-	overflow Overflow
+	q *handoff.Queue[T]
 }
 
 // Push adds v to the stream. It returns nil when v was buffered, or dropped
@@ -68,22 +82,25 @@ type Emitter[T any] struct {
 // that goroutine is the consumer.
 func (e *Emitter[T]) Push(v T) error {
 	one := [1]T{v}
-	_, err := e.p.put(one[:], e.overflow, nil, nil)
+	_, err := e.q.Put(one[:], nil, nil)
+	if err == handoff.ErrClosed {
+		return channel.ErrClosed
+	}
 	return err
 }
 
 // Close ends the stream: the values already pushed are still passed on,
 // then the run ends without error. Later pushes return [channel.ErrClosed].
-func (e *Emitter[T]) Close() { e.p.close() }
+func (e *Emitter[T]) Close() { e.q.Close() }
 
 // Fail ends the stream with err: the values already pushed are still passed
 // on, then the run fails with err. Later pushes return [channel.ErrClosed].
 // Fail panics if err is nil.
 func (e *Emitter[T]) Fail(err error) {
 	if err == nil {
-		panic("source: Emitter.Fail called with nil error")
+		panic("source: Emitter.Fail called with nil err; call Close to end the stream without an error")
 	}
-	e.p.fail(err)
+	e.q.Fail(err)
 }
 
 // FromCallback returns a Source of the values that callbacks push: it
@@ -112,22 +129,28 @@ func (e *Emitter[T]) Fail(err error) {
 // channel.Unlimited, if overflow is not one of the Overflow constants, or if
 // register is nil.
 func FromCallback[T any](capacity int, overflow Overflow, register func(ctx context.Context, e *Emitter[T]) (unregister func(), err error)) Source[T] {
-	if capacity != channel.Unlimited {
-		mustPositive("FromCallback", "capacity", capacity)
+	if capacity <= 0 && capacity != channel.Unlimited {
+		panic(fmt.Sprintf("source: FromCallback called with capacity %d; pass a positive capacity or channel.Unlimited", capacity))
 	}
 	if overflow > OverflowFail {
-		panic(fmt.Sprintf("source: FromCallback called with overflow %v", overflow))
+		panic(fmt.Sprintf("source: FromCallback called with overflow %v; pass one of the Overflow constants", overflow))
 	}
 	mustFunc("FromCallback", "register", register == nil)
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		if stop(want) {
 			return nil
 		}
 		ctx, cancel := context.WithCancel(ctx)
-		e := &Emitter[T]{p: newPipe[T](capacity, 1, 0), overflow: overflow}
+		limit := capacity
+		if capacity == channel.Unlimited {
+			limit = handoff.Unlimited
+		}
+		e := &Emitter[T]{q: handoff.NewQueue[T](handoff.Config{
+			Limit: limit, Size: maxBatch, Producers: 1, Full: overflow.policy(), FullErr: ErrOverflow,
+		})}
 		var unregister func()
 		defer func() {
-			e.p.stop()
+			e.q.Stop()
 			cancel()
 			if unregister != nil {
 				unregister()
@@ -137,6 +160,6 @@ func FromCallback[T any](capacity int, overflow Overflow, register func(ctx cont
 		if unregister, err = register(ctx, e); err != nil {
 			return err
 		}
-		return e.p.drain(ctx, want, emit)
+		return drain(ctx, ctx, e.q, want, out)
 	}}
 }

@@ -11,12 +11,12 @@ import (
 	"github.com/corral-go/corral/source"
 )
 
-// asyncBridge runs FromCallback with the given buffer: push runs on a
+// bridge runs FromCallback with the given buffer: push runs on a
 // goroutine of its own with the run's Emitter and a channel closed once
 // the downstream has taken the first value; the downstream then waits until
-// push returns. asyncBridge returns the values the downstream got and the
+// push returns. bridge returns the values the downstream got and the
 // run's error.
-func asyncBridge(t *testing.T, capacity int, o source.Overflow, push func(e *source.Emitter[int], took <-chan struct{})) ([]int, error) {
+func bridge(t *testing.T, capacity int, o source.Overflow, push func(e *source.Emitter[int], took <-chan struct{})) ([]int, error) {
 	var got []int
 	pushed, took := make(chan struct{}), make(chan struct{})
 	src := source.FromCallback(capacity, o, func(ctx context.Context, e *source.Emitter[int]) (func(), error) {
@@ -64,12 +64,12 @@ func TestFromCallbackOverflow(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.o.String(), func(t *testing.T) {
 			var errs []error
-			got, err := asyncBridge(t, 3, tt.o, pushAll(&errs))
-			asyncEqual(t, got, tt.want)
+			got, err := bridge(t, 3, tt.o, pushAll(&errs))
+			equal(t, got, tt.want)
 			if !errors.Is(err, tt.wantErr) {
 				t.Errorf("err = %v, want %v", err, tt.wantErr)
 			}
-			asyncEqual(t, errs, tt.errs)
+			equal(t, errs, tt.errs)
 		})
 	}
 }
@@ -117,7 +117,7 @@ func TestFromCallbackBlock(t *testing.T) {
 			t.Errorf("%d pushes returned while the buffer is full, want 3", len(pushed))
 		}
 		close(release)
-		asyncEqual(t, <-done, asyncInts(10))
+		equal(t, <-done, ints(10))
 	})
 }
 
@@ -131,17 +131,17 @@ func TestFromCallbackEnd(t *testing.T) {
 		e = em
 		_ = e.Push(1)
 		_ = e.Push(2)
-		e.Fail(errAsync)
+		e.Fail(errBoom)
 		if err := e.Push(3); !errors.Is(err, channel.ErrClosed) {
 			t.Errorf("Push after Fail: %v, want channel.ErrClosed", err)
 		}
 		e.Close() // no effect
 		return func() { unregistered++ }, nil
 	})
-	got, err := asyncRun(src)
-	asyncEqual(t, got, []int{1, 2})
-	if !errors.Is(err, errAsync) || unregistered != 1 {
-		t.Errorf("err = %v, unregistered %d times; want %v, once", err, unregistered, errAsync)
+	got, err := run(src)
+	equal(t, got, []int{1, 2})
+	if !errors.Is(err, errBoom) || unregistered != 1 {
+		t.Errorf("err = %v, unregistered %d times; want %v, once", err, unregistered, errBoom)
 	}
 	if err := e.Push(4); !errors.Is(err, channel.ErrClosed) {
 		t.Errorf("Push after the run: %v, want channel.ErrClosed", err)
@@ -163,15 +163,15 @@ func TestFromCallbackEnd(t *testing.T) {
 			})
 			return wg.Wait, nil
 		})
-		asyncEqual(t, asyncMust(t, src.Take(3)), []int{0, 1, 2})
+		equal(t, collect(t, src.Take(3)), []int{0, 1, 2})
 	})
 
 	// An error from register fails the run.
-	_, err = asyncRun(source.FromCallback(1, source.OverflowBlock, func(context.Context, *source.Emitter[int]) (func(), error) {
-		return nil, errAsync
+	_, err = run(source.FromCallback(1, source.OverflowBlock, func(context.Context, *source.Emitter[int]) (func(), error) {
+		return nil, errBoom
 	}))
-	if !errors.Is(err, errAsync) {
-		t.Errorf("err = %v, want %v", err, errAsync)
+	if !errors.Is(err, errBoom) {
+		t.Errorf("err = %v, want %v", err, errBoom)
 	}
 }
 
@@ -195,7 +195,7 @@ func TestFromCallbackConcurrent(t *testing.T) {
 		}()
 		return nil, nil
 	})
-	got := asyncMust(t, src)
+	got := collect(t, src)
 	seen := make([]bool, pushers*each)
 	last := make([]int, pushers)
 	for i := range last {

@@ -2,6 +2,7 @@ package source_test
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
 
 	"github.com/corral-go/corral/source"
@@ -66,14 +67,25 @@ func TestTakeStopsUpstream(t *testing.T) {
 		{"OrElse", func(s source.Source[int]) source.Source[int] { return s.OrElse(source.Of(9)).Take(3) }, []int{0, 1, 2}, 3},
 		{"Concat", func(s source.Source[int]) source.Source[int] { return source.Concat(source.Of(-1), s).Take(3) }, []int{-1, 0, 1}, 2},
 	}
+	// Each case runs twice: over a generator, which pushes batches, and
+	// over a producer that emits one value at a time.
+	upstreams := []struct {
+		name string
+		src  func(*atomic.Int64) source.Source[int]
+	}{
+		{"batches", counted},
+		{"oneByOne", countedOneByOne},
+	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			calls := 0
-			equal(t, collect(t, tt.build(counted(&calls))), tt.want)
-			if calls != tt.calls {
-				t.Errorf("upstream produced %d values, want %d", calls, tt.calls)
-			}
-		})
+		for _, up := range upstreams {
+			t.Run(tt.name+"/"+up.name, func(t *testing.T) {
+				var calls atomic.Int64
+				equal(t, collect(t, tt.build(up.src(&calls))), tt.want)
+				if calls.Load() != int64(tt.calls) {
+					t.Errorf("upstream produced %d values, want %d", calls.Load(), tt.calls)
+				}
+			})
+		}
 	}
 }
 
@@ -109,14 +121,14 @@ func TestGeneratorsCallOnlyWhatIsNeeded(t *testing.T) {
 // make the upstream compute a full batch.
 func TestRampBoundsWaste(t *testing.T) {
 	for _, taken := range []int{0, 1, 2, 5, 100, 5000} {
-		calls := 0
+		var calls atomic.Int64
 		got := collect(t, counted(&calls).TakeWhile(func(v int) bool { return v < taken }))
 		equal(t, got, ints(taken))
-		if calls > 2*taken+1 {
-			t.Errorf("TakeWhile took %d, upstream produced %d", taken, calls)
+		if calls.Load() > int64(2*taken+1) {
+			t.Errorf("TakeWhile took %d, upstream produced %d", taken, calls.Load())
 		}
 
-		calls = 0
+		calls.Store(0)
 		n := 0
 		for v, err := range counted(&calls).All(context.Background()) {
 			if err != nil || v >= taken {
@@ -124,8 +136,8 @@ func TestRampBoundsWaste(t *testing.T) {
 			}
 			n++
 		}
-		if n != taken || calls > 2*taken+1 {
-			t.Errorf("All: loop saw %d of %d, upstream produced %d", n, taken, calls)
+		if n != taken || calls.Load() > int64(2*taken+1) {
+			t.Errorf("All: loop saw %d of %d, upstream produced %d", n, taken, calls.Load())
 		}
 	}
 }

@@ -7,13 +7,13 @@
 //
 // Building a Source runs nothing. Sources are created from values ([Of],
 // [Range], [Iterate], [Unfold], [RepeatFunc]), from Go sequences and
-// channels ([FromSeq], [FromChan], [FromChannel]), from a producer function
-// ([FromFunc]) or from I/O ([Lines], [Chunks]). Operators return new
-// Sources: generic functions where the element type changes ([Map],
+// channels ([FromSeq], [FromGoChan], [FromChannel]), from a producer
+// function ([FromFunc]) or from I/O ([Lines], [Chunks]). Operators return
+// new Sources: generic functions where the element type changes ([Map],
 // [FlatMap], [Grouped]) and methods where it does not ([Source.Filter],
-// [Source.Take]), so a pipeline reads from top to bottom. A terminal,
-// named Run..., runs the pipeline and returns only when every goroutine the
-// run needed has ended: [Source.RunForEach], [Source.RunToSlice], [RunFold],
+// [Source.Take]), so a pipeline reads from top to bottom. A terminal, named
+// Run..., runs the pipeline and returns only when every goroutine the run
+// needed has ended: [Source.RunForEach], [Source.RunToSlice], [RunFold],
 // [Source.RunDrain], [RunToWriter], and the bridges [Source.All] (a range
 // loop) and [Source.RunToChannel] (a channel fed from a fork of a scope).
 //
@@ -21,12 +21,17 @@
 //
 // Most operators are fused: their doc says "Fused". Consecutive fused
 // stages run on one goroutine as nested function calls, with no channel in
-// between. Values move through them in batches of up to 1024, each stage
-// looping over the batch it receives and passing one batch on, so a fused
-// stage costs a function call per batch and a loop iteration per value, and
-// allocates nothing per value. A Map-Filter-Map-fold pipeline takes about
-// 1.15 times as long as a hand-written loop that calls the same functions
-// through func values (see docs/decisions/0006-fusion.md).
+// between. Values from a slice or a generator move through them in batches
+// of up to 1024, each stage looping over the batch it receives and passing
+// one batch on, so a fused stage costs a function call per batch and a loop
+// iteration per value, and allocates nothing per value: a
+// Map-Filter-Map-fold pipeline takes 1.0 to 1.1 times as long as a
+// hand-written loop that calls the same functions through func values.
+// Values that arrive one at a time ([FromFunc], [FromSeq], [FromChannel])
+// go through the hot stages by a direct call per stage, without waiting to
+// fill a batch: the same pipeline fed by FromFunc takes about 1.8 times the
+// loop over the same generator (bench/README.md and
+// docs/decisions/0006-fusion.md give the numbers and why).
 //
 // Operators that need concurrency or time are async: their doc says
 // "Async" and which goroutines they start (Buffer, MapPar, Merge, Zip,
@@ -79,11 +84,12 @@
 //
 // Cancellation flows up: when the terminal's context is cancelled, or a
 // stage stops early (a Take is satisfied, a loop over All breaks), the
-// stages before it stop, and async stages cancel the goroutines they
-// started and wait for them. Sources check the context between batches; a
-// blocked [FromChannel] or [FromChan] receive wakes on cancellation; a
-// blocked read in [Lines] or [Chunks] does not, as Go's I/O cannot be
-// interrupted: close the reader to stop it.
+// stages before it stop, and async stages cancel the goroutines they started
+// and wait for them. Sources check the context between batches, and those
+// that pass values one at a time every 64 values; a blocked [FromChannel] or
+// [FromGoChan] receive wakes on cancellation; a blocked read in [Lines] or
+// [Chunks] does not, as Go's I/O cannot be interrupted: close the reader to
+// stop it.
 //
 // A panic in any function of a pipeline stops the run and is raised again
 // by the terminal, on the caller's goroutine, as a [*scope.PanicError] with

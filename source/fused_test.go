@@ -3,6 +3,7 @@ package source_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -165,7 +166,13 @@ func TestStageErrors(t *testing.T) {
 func TestOnDoneOnError(t *testing.T) {
 	var trail []string
 	note := func(s string) func() { return func() { trail = append(trail, s) } }
-	noteErr := func(err error) { trail = append(trail, "error "+err.Error()) }
+	noteErr := func(err error) {
+		if errors.Is(err, errBoom) {
+			trail = append(trail, "error boom")
+		} else {
+			trail = append(trail, fmt.Sprintf("error %T", err))
+		}
+	}
 	run := func(src source.Source[int]) {
 		_ = src.RunForEach(context.Background(), func(v int) error {
 			trail = append(trail, strconv.Itoa(v))

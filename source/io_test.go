@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/iotest"
 
@@ -146,7 +147,7 @@ func (w *failingWriter) Write(p []byte) (int, error) {
 
 func TestRunToWriterErrors(t *testing.T) {
 	ctx := context.Background()
-	calls := 0
+	var calls atomic.Int64
 	w := &failingWriter{}
 	if err := source.RunToWriter(ctx, source.Map(counted(&calls), func(int) string { return "x" }), w, ""); err != errBoom {
 		t.Errorf("err = %v, want the write error", err)

@@ -3,6 +3,8 @@ package source
 import (
 	"context"
 	"iter"
+
+	"github.com/corral-go/corral/internal/catch"
 )
 
 // All runs the pipeline as the body of a range-over-func loop:
@@ -37,13 +39,14 @@ import (
 // [iter.Seq]) gives a single-use iterator: a second loop continues with
 // whatever the input has left.
 func (s Source[T]) All(ctx context.Context) iter.Seq2[T, error] {
+	mustCtx("All", ctx)
 	return func(yield func(T, error) bool) {
 		var (
 			r        ramp
-			done     bool // the loop has ended: broke out or panicked
-			panicked any  // what the loop body panicked with
+			done     bool         // the loop has ended: broke out or panicked
+			panicked *catch.Panic // the loop body's panic
 		)
-		err := s.runWant(ctx, r.limit(unbounded), func(batch []T) int {
+		err := s.runWant(ctx, r.limit(unbounded), pushOnly(func(batch []T) int {
 			if done {
 				return 0
 			}
@@ -51,12 +54,12 @@ func (s Source[T]) All(ctx context.Context) iter.Seq2[T, error] {
 				return 0
 			}
 			return r.limit(unbounded)
-		})
+		}))
 		if panicked != nil {
 			// Raised here, after the pipeline stopped, since unwinding
 			// through it would make the run's scope turn the panic into
 			// a *scope.PanicError.
-			panic(panicked)
+			panic(panicked.Value)
 		}
 		if err != nil && !done {
 			var zero T
@@ -66,22 +69,17 @@ func (s Source[T]) All(ctx context.Context) iter.Seq2[T, error] {
 }
 
 // yieldAll passes each value of batch to the loop body, and reports whether
-// the loop goes on. If the body panics, it records the panic value in
-// *panicked and reports false.
-func yieldAll[T any](yield func(T, error) bool, batch []T, panicked *any) (more bool) {
-	returned := false
-	defer func() {
-		// recover returns nil for runtime.Goexit, which must go on.
-		if !returned {
-			*panicked = recover()
+// the loop goes on. If the body panics, it records the panic in *panicked
+// and reports false. If the body calls runtime.Goexit, the goroutine goes
+// on exiting through the pipeline, whose scope reports it.
+func yieldAll[T any](yield func(T, error) bool, batch []T, panicked **catch.Panic) (more bool) {
+	*panicked = catch.Call(func() {
+		for _, v := range batch {
+			if !yield(v, nil) {
+				return
+			}
 		}
-	}()
-	for _, v := range batch {
-		if !yield(v, nil) {
-			returned = true
-			return false
-		}
-	}
-	returned = true
-	return true
+		more = true
+	}, nil)
+	return more && *panicked == nil
 }

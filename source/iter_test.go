@@ -36,7 +36,9 @@ func TestAllBreakStopsPipeline(t *testing.T) {
 		defer func() { trail = append(trail, "producer returned") }()
 		for i := 0; ; i++ {
 			if err := emit(i); err != nil {
-				trail = append(trail, err.Error())
+				if errors.Is(err, source.ErrStop) {
+					trail = append(trail, "ErrStop")
+				}
 				return err
 			}
 		}
@@ -48,7 +50,7 @@ func TestAllBreakStopsPipeline(t *testing.T) {
 		}
 	}
 	trail = append(trail, "after loop")
-	equal(t, trail, []string{"break", source.ErrStop.Error(), "producer returned", "after loop"})
+	equal(t, trail, []string{"break", "ErrStop", "producer returned", "after loop"})
 }
 
 func TestAllReuse(t *testing.T) {

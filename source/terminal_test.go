@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/corral-go/corral/source"
@@ -22,7 +23,7 @@ func TestRunForEach(t *testing.T) {
 	equal(t, got, ints(2000))
 
 	got = nil
-	calls := 0
+	var calls atomic.Int64
 	err = counted(&calls).RunForEach(ctx, func(v int) error {
 		if v == 2 {
 			return errBoom

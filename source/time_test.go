@@ -14,10 +14,10 @@ import (
 
 const msec = time.Millisecond
 
-// asyncTimed returns a source that emits i at the i-th of the given times
+// timed returns a source that emits i at the i-th of the given times
 // after the run starts, one at a time, then ends at the time end (or at
 // once if end is 0).
-func asyncTimed(end time.Duration, at ...time.Duration) source.Source[int] {
+func timed(end time.Duration, at ...time.Duration) source.Source[int] {
 	return source.FromFunc(func(ctx context.Context, emit func(int) error) error {
 		start := time.Now()
 		for i, d := range at {
@@ -31,21 +31,21 @@ func asyncTimed(end time.Duration, at ...time.Duration) source.Source[int] {
 	})
 }
 
-// asyncAt is a value and when it reached the downstream, from the
+// timedValue is a value and when it reached the downstream, from the
 // start of the run.
-type asyncAt[T any] struct {
+type timedValue[T any] struct {
 	V  T
 	At time.Duration
 }
 
-// asyncTimes runs src in the current bubble and returns its values with
+// times runs src in the current bubble and returns its values with
 // the times they arrived.
-func asyncTimes[T any](t *testing.T, src source.Source[T]) []asyncAt[T] {
+func times[T any](t *testing.T, src source.Source[T]) []timedValue[T] {
 	t.Helper()
-	var got []asyncAt[T]
+	var got []timedValue[T]
 	start := time.Now()
 	err := src.RunForEach(t.Context(), func(v T) error {
-		got = append(got, asyncAt[T]{v, time.Since(start)})
+		got = append(got, timedValue[T]{v, time.Since(start)})
 		return nil
 	})
 	if err != nil {
@@ -57,10 +57,10 @@ func asyncTimes[T any](t *testing.T, src source.Source[T]) []asyncAt[T] {
 func TestTick(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		start := time.Now()
-		got := asyncTimes(t, source.Map(source.Tick(100*msec).Take(3), func(tm time.Time) time.Duration {
+		got := times(t, source.Map(source.Tick(100*msec).Take(3), func(tm time.Time) time.Duration {
 			return tm.Sub(start)
 		}))
-		asyncEqual(t, got, []asyncAt[time.Duration]{{100 * msec, 100 * msec}, {200 * msec, 200 * msec}, {300 * msec, 300 * msec}})
+		equal(t, got, []timedValue[time.Duration]{{100 * msec, 100 * msec}, {200 * msec, 200 * msec}, {300 * msec, 300 * msec}})
 
 		// A slow downstream: ticks are dropped, the values stay d apart.
 		var prev time.Time
@@ -86,16 +86,16 @@ func TestThrottle(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		// Up to 2 at once, then one more as each value 2 places back gets
 		// a second old.
-		got := asyncTimes(t, source.Of(0, 1, 2, 3, 4).Throttle(2, time.Second))
-		asyncEqual(t, got, []asyncAt[int]{{0, 0}, {1, 0}, {2, time.Second}, {3, time.Second}, {4, 2 * time.Second}})
+		got := times(t, source.Of(0, 1, 2, 3, 4).Throttle(2, time.Second))
+		equal(t, got, []timedValue[int]{{0, 0}, {1, 0}, {2, time.Second}, {3, time.Second}, {4, 2 * time.Second}})
 
 		// A sliding window over the last n values, not fixed slots.
-		got = asyncTimes(t, asyncTimed(0, 0, 500*msec, 900*msec, 1200*msec, 3000*msec).Throttle(2, time.Second))
-		asyncEqual(t, got, []asyncAt[int]{{0, 0}, {1, 500 * msec}, {2, 1000 * msec}, {3, 1500 * msec}, {4, 3000 * msec}})
+		got = times(t, timed(0, 0, 500*msec, 900*msec, 1200*msec, 3000*msec).Throttle(2, time.Second))
+		equal(t, got, []timedValue[int]{{0, 0}, {1, 500 * msec}, {2, 1000 * msec}, {3, 1500 * msec}, {4, 3000 * msec}})
 
 		// Batches larger than n.
-		vs := source.FromSlice(asyncInts(10)).Throttle(4, 100*msec)
-		got = asyncTimes(t, vs)
+		vs := source.FromSlice(ints(10)).Throttle(4, 100*msec)
+		got = times(t, vs)
 		for i, tv := range got {
 			if want := time.Duration(i/4) * 100 * msec; tv.At != want {
 				t.Errorf("value %d at %v, want %v", i, tv.At, want)
@@ -107,15 +107,15 @@ func TestThrottle(t *testing.T) {
 func TestDebounce(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		// A burst at 0, 500ms, 1s; quiet; 3s; the end at 3.2s.
-		got := asyncTimes(t, asyncTimed(3200*msec, 0, 500*msec, 1000*msec, 3000*msec).Debounce(time.Second))
-		asyncEqual(t, got, []asyncAt[int]{{2, 2000 * msec}, {3, 3200 * msec}})
+		got := times(t, timed(3200*msec, 0, 500*msec, 1000*msec, 3000*msec).Debounce(time.Second))
+		equal(t, got, []timedValue[int]{{2, 2000 * msec}, {3, 3200 * msec}})
 
 		// Values more than d apart all pass; the last one at the end.
-		got = asyncTimes(t, asyncTimed(0, 0, 1500*msec, 3000*msec).Debounce(time.Second))
-		asyncEqual(t, got, []asyncAt[int]{{0, 1000 * msec}, {1, 2500 * msec}, {2, 3000 * msec}})
+		got = times(t, timed(0, 0, 1500*msec, 3000*msec).Debounce(time.Second))
+		equal(t, got, []timedValue[int]{{0, 1000 * msec}, {1, 2500 * msec}, {2, 3000 * msec}})
 
 		// Nothing to emit.
-		asyncEqual(t, asyncTimes(t, asyncTimed(time.Second).Debounce(time.Second)), nil)
+		equal(t, times(t, timed(time.Second).Debounce(time.Second)), nil)
 	})
 }
 
@@ -123,19 +123,19 @@ func TestGroupedWithin(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		// 0..2 fill a group at 400ms; 3 waits its window from 500ms;
 		// 4 and 5 are passed on at the end, 2.7s.
-		src := asyncTimed(2700*msec, 0, 200*msec, 400*msec, 500*msec, 2000*msec, 2500*msec)
-		got := asyncTimes(t, source.Map(source.GroupedWithin(src, 3, time.Second), func(g []int) string {
-			return asyncFormat(g)
+		src := timed(2700*msec, 0, 200*msec, 400*msec, 500*msec, 2000*msec, 2500*msec)
+		got := times(t, source.Map(source.GroupedWithin(src, 3, time.Second), func(g []int) string {
+			return format(g)
 		}))
-		asyncEqual(t, got, []asyncAt[string]{{"[0 1 2]", 400 * msec}, {"[3]", 1500 * msec}, {"[4 5]", 2700 * msec}})
+		equal(t, got, []timedValue[string]{{"[0 1 2]", 400 * msec}, {"[3]", 1500 * msec}, {"[4 5]", 2700 * msec}})
 
 		// Values that come at once go in full groups.
-		got = asyncTimes(t, source.Map(source.GroupedWithin(source.FromSlice(asyncInts(7)), 3, time.Second), asyncFormat))
-		asyncEqual(t, got, []asyncAt[string]{{"[0 1 2]", 0}, {"[3 4 5]", 0}, {"[6]", 0}})
+		got = times(t, source.Map(source.GroupedWithin(source.FromSlice(ints(7)), 3, time.Second), format))
+		equal(t, got, []timedValue[string]{{"[0 1 2]", 0}, {"[3 4 5]", 0}, {"[6]", 0}})
 	})
 }
 
-func asyncFormat(g []int) string {
+func format(g []int) string {
 	s := "["
 	for i, v := range g {
 		if i > 0 {
