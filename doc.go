@@ -60,6 +60,10 @@
 // code: a long-lived scope that runs tasks submitted from any goroutine, each
 // in a scope of its own, and actors with Tell and Ask.
 //
+// [github.com/corral-go/corral/app] runs a program's main function in a
+// root scope: the first SIGINT or SIGTERM cancels it, a grace period bounds
+// the shutdown, and the way the scope ends becomes the exit code.
+//
 // # Where to start
 //
 // Run the tour from the repository root, which shows each package in a few

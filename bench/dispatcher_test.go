@@ -62,10 +62,10 @@ func BenchmarkRunAsync(b *testing.B) {
 			return nil
 		})
 	})
-	b.Run("impl=dispatcher-maxrunning", func(b *testing.B) {
+	b.Run("impl=dispatcher-limit", func(b *testing.B) {
 		b.ReportAllocs()
 		_ = scope.Supervised(context.Background(), func(s *scope.Scope) error {
-			d := dispatcher.New(s, dispatcher.WithMaxRunning(64))
+			d := dispatcher.New(s, dispatcher.WithLimit(64))
 			var tasks sync.WaitGroup
 			body := func(*scope.Scope) error { tasks.Done(); return nil }
 			submitFromCallers(b, &tasks, func() {

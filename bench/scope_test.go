@@ -133,3 +133,94 @@ func BenchmarkEmptyScope(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkTypedForks: 100 typed forks that each compute a value, joined in
+// order, against errgroup with 100 Go writing into a slice (issue 13).
+func BenchmarkTypedForks(b *testing.B) {
+	ctx := context.Background()
+	const n = 100
+	b.Run("corral-fork-new-join", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_, _ = scope.Run(ctx, func(s *scope.Scope) ([]int, error) {
+				var forks [n]*fork.Fork[int]
+				for i := range forks {
+					forks[i] = fork.New(s, func(context.Context) (int, error) { return i, nil })
+				}
+				out := make([]int, n)
+				for i, f := range forks {
+					v, err := f.Join()
+					if err != nil {
+						return nil, err
+					}
+					out[i] = v
+				}
+				return out, nil
+			})
+		}
+	})
+	b.Run("errgroup-slice", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			g, _ := errgroup.WithContext(ctx)
+			out := make([]int, n)
+			for i := range out {
+				g.Go(func() error { out[i] = i; return nil })
+			}
+			_ = g.Wait()
+		}
+	})
+}
+
+// BenchmarkOneTypedFork: a scope with one typed fork that is joined, against
+// errgroup.WithContext, one Go and Wait (issue 13).
+func BenchmarkOneTypedFork(b *testing.B) {
+	ctx := context.Background()
+	b.Run("corral-fork-new-join", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_, _ = scope.Run(ctx, func(s *scope.Scope) (int, error) {
+				return fork.New(s, func(context.Context) (int, error) { return 1, nil }).Join()
+			})
+		}
+	})
+	b.Run("errgroup", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			g, _ := errgroup.WithContext(ctx)
+			var v int
+			g.Go(func() error { v = 1; return nil })
+			_ = g.Wait()
+			_ = v
+		}
+	})
+}
+
+// BenchmarkLimitedForks: 100 forks through a scope limited to 4 running at
+// once, against errgroup with SetLimit(4) (issue 15).
+func BenchmarkLimitedForks(b *testing.B) {
+	ctx := context.Background()
+	const n, limit = 100, 4
+	b.Run("corral-WithLimit", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = scope.Supervised(ctx, func(s *scope.Scope) error {
+				for range n {
+					s.Go(work)
+				}
+				return nil
+			}, scope.WithLimit(limit))
+		}
+	})
+	b.Run("errgroup-SetLimit", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			g, gctx := errgroup.WithContext(ctx)
+			g.SetLimit(limit)
+			for range n {
+				g.Go(func() error { return work(gctx) })
+			}
+			_ = g.Wait()
+		}
+	})
+}

@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/corral-go/corral/source"
 )
@@ -167,4 +168,125 @@ func BenchmarkBufferHop(b *testing.B) {
 		}
 		perValue(b)
 	})
+}
+
+// mapParN is how many values BenchmarkMapParPerValue maps: 2^15.
+const mapParN = 1 << 15
+
+// generateMapPar emits 0, 1, ..., 2^15-1 one at a time, as generate does.
+var generateMapPar = func(ctx context.Context, emit func(int) error) error {
+	for i := range mapParN {
+		if err := emit(i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// spinFor returns a function that takes about d of CPU for each value,
+// calibrated once: the "f ≈ 1 µs" of BenchmarkMapParPerValue.
+func spinFor(d time.Duration) func(int) int {
+	spin := func(v, rounds int) int {
+		for range rounds {
+			v = v*1103515245 + 12345
+		}
+		return v
+	}
+	rounds := 1000
+	for {
+		start := time.Now()
+		for i := range 100 {
+			sink += spin(i, rounds)
+		}
+		if el := time.Since(start) / 100; el > 0 {
+			rounds = max(1, int(int64(rounds)*int64(d)/int64(el)))
+			break
+		}
+		rounds *= 2
+	}
+	return func(v int) int { return spin(v, rounds)&0xff + v }
+}
+
+// BenchmarkMapParPerValue maps 2^15 ints that a generator emits one at a
+// time with 4 workers, in order, and sums the results (compare with
+// benchstat -col /impl):
+//
+//   - impl=corral: source.MapPar(source.FromFunc(generate), 4, f) folded by
+//     RunFold.
+//   - impl=pool: the hand-written ordered pool: a goroutine runs the same
+//     generator and sends (index, value) jobs on a native channel, 4
+//     workers send (index, result) on another, and the consumer puts the
+//     results back in order as it folds them.
+//
+// work=cheap maps with 2v+1; work=1us with a function that takes about a
+// microsecond of CPU.
+func BenchmarkMapParPerValue(b *testing.B) {
+	ctx := context.Background()
+	works := []struct {
+		name string
+		f    func(int) int
+	}{
+		{"cheap", asyncWork},
+		{"1us", spinFor(time.Microsecond)},
+	}
+	for _, w := range works {
+		want := 0
+		for i := range mapParN {
+			want += w.f(i)
+		}
+		check := func(b *testing.B, got int) {
+			if got != want {
+				b.Fatalf("sum %d, want %d", got, want)
+			}
+		}
+		sum := func(a, v int) int { return a + v }
+		b.Run("work="+w.name+"/impl=corral", func(b *testing.B) {
+			b.ReportAllocs()
+			f := func(_ context.Context, v int) (int, error) { return w.f(v), nil }
+			src := source.MapPar(source.FromFunc(generateMapPar), 4, f)
+			for b.Loop() {
+				got, _ := source.RunFold(ctx, src, 0, sum)
+				check(b, got)
+			}
+		})
+		b.Run("work="+w.name+"/impl=pool", func(b *testing.B) {
+			b.ReportAllocs()
+			out, ready := make([]int, mapParN), make([]bool, mapParN)
+			for b.Loop() {
+				clear(ready)
+				check(b, orderedPoolFrom(ctx, generateMapPar, mapParN, 4, w.f, out, ready))
+			}
+		})
+	}
+}
+
+// orderedPoolFrom is orderedPool fed by a generator of n values.
+func orderedPoolFrom(ctx context.Context, gen func(context.Context, func(int) error) error, n, workers int, f func(int) int, out []int, ready []bool) int {
+	type item struct{ i, v int }
+	jobs, results := make(chan item, workers), make(chan item, workers)
+	go func() {
+		i := 0
+		_ = gen(ctx, func(v int) error {
+			jobs <- item{i, v}
+			i++
+			return nil
+		})
+		close(jobs)
+	}()
+	for range workers {
+		go func() {
+			for j := range jobs {
+				results <- item{j.i, f(j.v)}
+			}
+		}()
+	}
+	acc, next := 0, 0
+	for range n {
+		r := <-results
+		out[r.i], ready[r.i] = r.v, true
+		for ; next < n && ready[next]; next++ {
+			acc += out[next]
+		}
+	}
+	return acc
 }

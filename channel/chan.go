@@ -45,12 +45,6 @@ type Chan[T any] struct {
 	buf         []T
 	head, count int
 
-	// inFlight counts values handed to a Select with plain Go channel
-	// clauses that may still put them back (see kindProvisional). While it
-	// is non-zero a done channel is not drained yet.
-	inFlight int
-	notify   int // kindNotify nodes in sendq
-
 	recvq, sendq waitq[T]
 	// Nodes for blocked operations to reuse (see getNode).
 	nodes [keptNodes]*node[T]
@@ -80,7 +74,7 @@ func (k *core) order() uint64 {
 // panics.
 func New[T any](capacity int) *Chan[T] {
 	if capacity < Unlimited {
-		panic(fmt.Sprintf("channel: New called with negative capacity %d", capacity))
+		panic(fmt.Sprintf("channel: New called with capacity %d; pass 0 (rendezvous), n > 0 (buffered) or Unlimited", capacity))
 	}
 	c := &Chan[T]{capacity: capacity, limit: capacity}
 	if capacity == Unlimited {
@@ -98,8 +92,12 @@ func New[T any](capacity int) *Chan[T] {
 // [ErrClosed] if the channel is done; the channel's failure (see
 // [ErrFailed]) if it failed; and ctx.Err() if ctx ends first, also when ctx
 // had already ended on the call. A value is delivered if and only if Send
-// returns nil.
+// returns nil. A nil ctx panics: pass context.Background() if nothing else
+// can end the wait.
 func (c *Chan[T]) Send(ctx context.Context, v T) error {
+	if ctx == nil {
+		panicNilCtx("Send")
+	}
 	done := ctx.Done()
 	if done != nil {
 		select {
@@ -136,8 +134,11 @@ func (c *Chan[T]) Send(ctx context.Context, v T) error {
 // After [Chan.Close] it still returns the buffered values, then [ErrClosed].
 // After [Chan.Fail] it returns the channel's failure (see [ErrFailed]). It
 // returns ctx.Err() if ctx ends first, also when ctx had already ended on the
-// call; no value is taken from the channel then.
+// call; no value is taken from the channel then. A nil ctx panics.
 func (c *Chan[T]) Receive(ctx context.Context) (T, error) {
+	if ctx == nil {
+		panicNilCtx("Receive")
+	}
 	done := ctx.Done()
 	if done != nil {
 		select {
@@ -211,11 +212,11 @@ func (c *Chan[T]) Close() error {
 		return c.endErrLocked()
 	}
 	c.state = stateDone
-	for n := c.sendq.head; n != nil; n = c.sendq.head {
-		c.removeLocked(n)
-		completeLocked(n, ErrClosed)
+	c.completeAllLocked(&c.sendq, ErrClosed)
+	if c.count == 0 {
+		// Otherwise no receiver waits: values are buffered.
+		c.completeAllLocked(&c.recvq, ErrClosed)
 	}
-	c.settleLocked()
 	return nil
 }
 
@@ -229,7 +230,7 @@ func (c *Chan[T]) Close() error {
 // cause panics: a failure needs a reason.
 func (c *Chan[T]) Fail(cause error) error {
 	if cause == nil {
-		panic("channel: Fail called with nil cause")
+		panic("channel: Fail called with nil cause; pass the error that ends the channel, or call Close")
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -239,12 +240,8 @@ func (c *Chan[T]) Fail(cause error) error {
 	c.state, c.failure = stateFailed, failure(cause)
 	clear(c.buf)
 	c.buf, c.head, c.count = nil, 0, 0
-	for _, q := range [2]*waitq[T]{&c.sendq, &c.recvq} {
-		for n := q.head; n != nil; n = q.head {
-			c.removeLocked(n)
-			completeLocked(n, c.failure)
-		}
-	}
+	c.completeAllLocked(&c.sendq, c.failure)
+	c.completeAllLocked(&c.recvq, c.failure)
 	return nil
 }
 
@@ -278,8 +275,12 @@ func (c *Chan[T]) Cap() int { return c.capacity }
 // Values go to whoever receives first, so several loops over All, in one
 // goroutine after another or in several at once, share the values between
 // them: each value is yielded once. Breaking out of a loop leaves the
-// remaining values in the channel.
+// remaining values in the channel. A nil ctx panics when All is called, not
+// when the loop starts.
 func (c *Chan[T]) All(ctx context.Context) iter.Seq2[T, error] {
+	if ctx == nil {
+		panicNilCtx("All")
+	}
 	return func(yield func(T, error) bool) {
 		for {
 			v, err := c.Receive(ctx)

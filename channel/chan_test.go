@@ -4,47 +4,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"testing/synctest"
 
 	"github.com/corral-go/corral/channel"
 )
 
-var errBoom = errors.New("boom")
-
-// capacities are the kinds of channel every behaviour is checked on.
-var capacities = []struct {
-	name     string
-	capacity int
-}{
-	{"rendezvous", 0},
-	{"buffered1", 1},
-	{"buffered3", 3},
-	{"unlimited", channel.Unlimited},
-}
-
-func mustPanic(t *testing.T, want string, f func()) {
-	t.Helper()
-	defer func() {
-		t.Helper()
-		r := recover()
-		if r == nil {
-			t.Fatalf("no panic, want %q", want)
-		}
-		if got := fmt.Sprint(r); got != want {
-			t.Fatalf("panic %q, want %q", got, want)
-		}
-	}()
-	f()
-}
-
 func TestNewCapacity(t *testing.T) {
 	for _, tt := range []struct {
 		give      int
 		wantPanic string
 	}{
-		{give: -2, wantPanic: "channel: New called with negative capacity -2"},
-		{give: -100, wantPanic: "channel: New called with negative capacity -100"},
+		{give: -2, wantPanic: "channel: New called with capacity -2; pass 0 (rendezvous), n > 0 (buffered) or Unlimited"},
+		{give: -100, wantPanic: "channel: New called with capacity -100; pass 0 (rendezvous), n > 0 (buffered) or Unlimited"},
 		{give: channel.Unlimited},
 		{give: 0},
 		{give: 5},
@@ -166,16 +139,6 @@ func TestCloseKeepsBufferedValues(t *testing.T) {
 	}
 }
 
-func checkFailure(t *testing.T, what string, err, cause error) {
-	t.Helper()
-	if !errors.Is(err, channel.ErrFailed) || !errors.Is(err, cause) {
-		t.Fatalf("%s = %v, want an error matching ErrFailed and %v", what, err, cause)
-	}
-	if errors.Is(err, channel.ErrClosed) {
-		t.Fatalf("%s = %v matches ErrClosed", what, err)
-	}
-}
-
 func TestFailDropsBufferedValues(t *testing.T) {
 	for _, tc := range capacities {
 		t.Run(tc.name, func(t *testing.T) {
@@ -196,6 +159,7 @@ func TestFailDropsBufferedValues(t *testing.T) {
 				t.Fatal("an operation succeeded on a failed channel")
 			}
 			checkFailure(t, "Err", c.Err(), errBoom)
+			// The message is part of the contract (see ErrFailed).
 			if got, want := c.Err().Error(), "channel: failed: boom"; got != want {
 				t.Fatalf("Err().Error() = %q, want %q", got, want)
 			}
@@ -271,7 +235,7 @@ func TestEndTwice(t *testing.T) {
 
 func TestFailNilPanics(t *testing.T) {
 	c := channel.New[int](0)
-	mustPanic(t, "channel: Fail called with nil cause", func() { _ = c.Fail(nil) })
+	mustPanic(t, "channel: Fail called with nil cause; pass the error that ends the channel, or call Close", func() { _ = c.Fail(nil) })
 	if err := c.Err(); err != nil {
 		t.Fatalf("Err() = %v after a panicking Fail, want nil", err)
 	}
@@ -563,16 +527,44 @@ func TestAll(t *testing.T) {
 			ctx, cancel := context.WithCancel(t.Context())
 			defer cancel()
 			_ = c.Send(ctx, 1)
-			var got []string
+			type step struct {
+				v   int
+				err error
+			}
+			var got []step
 			for v, err := range c.All(ctx) {
-				got = append(got, fmt.Sprint(v, err))
+				got = append(got, step{v, err})
 				if err == nil {
 					go cancel() // All is blocked in Receive when this runs
 				}
 			}
-			if fmt.Sprint(got) != "[1 <nil> 0 context canceled]" {
-				t.Fatalf("All yielded %v", got)
+			if want := []step{{1, nil}, {0, context.Canceled}}; !slices.Equal(got, want) {
+				t.Fatalf("All yielded %v, want %v", got, want)
 			}
 		})
 	})
+}
+
+// TestNilContextPanics checks that every function that takes a ctx panics
+// at once, naming itself, when given a nil one, rather than crashing with a
+// nil dereference (or, for All, only once the loop runs).
+func TestNilContextPanics(t *testing.T) {
+	c := channel.New[int](1)
+	var nilCtx context.Context
+	for _, tt := range []struct {
+		name string
+		call func()
+	}{
+		{"Send", func() { _ = c.Send(nilCtx, 1) }},
+		{"Receive", func() { _, _ = c.Receive(nilCtx) }},
+		{"All", func() { _ = c.All(nilCtx) }},
+		{"Select", func() { _, _ = channel.Select(nilCtx, channel.Default(nil)) }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			mustPanic(t, "channel: "+tt.name+" called with nil ctx; pass context.Background() or the caller's context", tt.call)
+		})
+	}
+	if c.Len() != 0 {
+		t.Fatal("Send with a nil ctx sent its value")
+	}
 }

@@ -1,55 +1,61 @@
 package channel
 
-import (
-	"reflect"
-	"sync/atomic"
-	"time"
-)
+import "time"
 
-// A Clause is one case of a [Select]: [OnReceive], [OnSend], [OnGoReceive],
-// [OnTimeout] or [Default]. A Clause holds no state of its own, so one built
-// before a loop can be passed to every Select in it, even to several at
-// once; a nil Clause is never chosen, like a nil channel in a select
-// statement, which lets a loop switch a clause off without renumbering the
-// others.
+// A Clause is one case of a [Select]: [OnReceive], [OnSend], [OnTimeout] or
+// [Default]. A Clause holds no state of its own, so one built before a loop
+// can be passed to every Select in it, even to several at once; a nil Clause
+// is never chosen, like a nil channel in a select statement, which lets a
+// loop switch a clause off without renumbering the others.
 type Clause interface {
-	kind() clauseKind
-	// core is the channel the clause operates on, nil for other kinds.
-	core() *core
-	// tryFire fires the clause if it can complete at once, locking its
-	// channel only for the operation itself.
+	// tryFire fires the clause if it can complete at once, taking no lock
+	// but its own channel's, for the operation only: Select's fast pass.
+	// A fallback never fires there.
 	tryFire() bool
-	// poll tries the operation, with core locked. If it fired, r holds the
-	// outcome for finish and wake, if not nil, is a counterpart to signal
-	// once the locks are released. A non-nil err reports that the channel
-	// has ended for this operation.
-	poll(i int) (r result, wake *waiter, fired bool, err error)
-	// register queues a node for clause i owned by w, with core locked; a
-	// nil w means the node's own waiter, which is returned.
-	register(w *waiter, i int, hybrid bool) (result, *waiter)
-	// finish runs after the locks are released: it delivers the outcome to
-	// the clause's function and returns the clause's error.
-	finish(r result) error
 }
 
-type clauseKind uint8
+// There are two families of clauses. An op (OnReceive, OnSend) is an
+// operation on a channel; a *fallback (Default, OnTimeout) fires only when
+// no op can. Select tells them apart once, in selector.classify.
 
-const (
-	kindChan    clauseKind = iota // OnReceive, OnSend
-	kindGo                        // OnGoReceive
-	kindTimeout                   // OnTimeout
-	kindDefault                   // Default
-)
+// An op is a clause that sends on or receives from a channel. Besides the
+// fast pass, Select drives it through these steps, with its channel locked
+// for all but the last:
+//
+//  1. pollLocked: complete the operation now if it can.
+//  2. enqueueLocked: otherwise queue a node for it, owned by the Select's
+//     waiter, for a counterpart to complete.
+//  3. dequeueLocked (on the queued node): once the Select has woken, take
+//     the node out of its queue if nobody completed it.
+//  4. finish, with no lock held: deliver the outcome to the clause's
+//     function and give the node back.
+type op interface {
+	Clause
+	// lock is the lock of the op's channel.
+	lock() *core
+	// pollLocked completes the operation if it can complete now. Then ok
+	// is set, n (possibly nil) holds the outcome for finish, and wake, if
+	// not nil, is a counterpart to signal once the locks are released.
+	// If the channel has ended for this operation, err says how.
+	pollLocked() (n queued, wake *waiter, ok bool, err error)
+	// enqueueLocked queues a node for clause i owned by w. For the first
+	// op queued w is nil, and Select then makes the node lend its own
+	// waiter (queued.lendWaiter).
+	enqueueLocked(w *waiter, i int) queued
+	// finish delivers the outcome in n, from pollLocked or a completed
+	// enqueueLocked, and returns the clause's error.
+	finish(n queued) error
+}
 
-// result is the outcome of a polled or registered clause: a *node[T], or a
-// *goValue[T] for a Go channel.
-type result interface {
-	// settleLocked runs with the node's channel locked once the Select is
-	// decided. It takes the node out of its queue if it is still there; if
-	// the node received a value provisionally (kindProvisional), it
-	// confirms it, or puts it back when putBack is set because a plain Go
-	// channel clause fired instead.
-	settleLocked(putBack bool)
+// queued is a node an op put in its channel's queue, or took a value into:
+// a *node[T], seen without its type.
+type queued interface {
+	// lendWaiter makes the node's own waiter its owner and returns it,
+	// for a Select to park on (see selector.enqueueLocked).
+	lendWaiter() *waiter
+	dequeueLocked()
+	// release gives the node back to its channel, for a clause that did
+	// not fire.
 	release()
 }
 
@@ -59,7 +65,7 @@ type result interface {
 // is not called. A nil c panics.
 func OnReceive[T any](c *Chan[T], f func(v T)) Clause {
 	if c == nil {
-		panic("channel: OnReceive called with nil channel")
+		panic("channel: OnReceive called with nil channel; pass a channel made by New, or a nil Clause to switch the clause off")
 	}
 	return &recvClause[T]{c: c, f: f}
 }
@@ -70,49 +76,43 @@ func OnReceive[T any](c *Chan[T], f func(v T)) Clause {
 // A nil c panics.
 func OnSend[T any](c *Chan[T], v T, f func()) Clause {
 	if c == nil {
-		panic("channel: OnSend called with nil channel")
+		panic("channel: OnSend called with nil channel; pass a channel made by New, or a nil Clause to switch the clause off")
 	}
 	return &sendClause[T]{c: c, v: v, f: f}
-}
-
-// OnGoReceive returns a clause that receives a value from a plain Go
-// channel, such as one fed by a goroutine that reads a socket, and passes it
-// to f, which may be nil. Once the Go channel is closed and no other clause
-// can fire, the clause is chosen with [ErrClosed] and f is not called, as
-// with a done [Chan]. A nil c panics.
-//
-// A Select with OnGoReceive clauses is slower than one without: it waits
-// through [reflect.Select]. A Go channel cannot take a value back, so when
-// such a Select receives from one at the same moment as a [Chan] hands it a
-// value, the Go channel's value wins and the other is put back at the head
-// of its channel, to be received again (possibly after values sent later).
-// And while such a Select waits in an [OnSend] clause, [Chan.TryReceive]
-// does not see its value: a receiver that waits gets it.
-func OnGoReceive[T any](c <-chan T, f func(v T)) Clause {
-	if c == nil {
-		panic("channel: OnGoReceive called with nil channel")
-	}
-	return &goRecvClause[T]{c: c, f: f}
 }
 
 // OnTimeout returns a clause that fires, calling f (which may be nil), when
 // d has passed since Select was called and no other clause fired first. With
 // d <= 0 it fires at once if no other clause can, like [Default]. When a
 // Select has several, the shortest counts.
-func OnTimeout(d time.Duration, f func()) Clause { return &timeoutClause{funcClause{f}, d} }
+func OnTimeout(d time.Duration, f func()) Clause { return &fallback{f: f, d: d} }
 
 // Default returns a clause that fires, calling f (which may be nil), when no
 // other clause can fire at once, so that Select does not wait. A Select
 // accepts at most one Default.
-func Default(f func()) Clause { return &defaultClause{funcClause{f}} }
+func Default(f func()) Clause { return &fallback{f: f, isDefault: true} }
+
+// fallback is the clause of Default and OnTimeout.
+type fallback struct {
+	f         func()
+	d         time.Duration // OnTimeout's
+	isDefault bool
+}
+
+func (*fallback) tryFire() bool { return false }
+
+func (cl *fallback) fire() {
+	if cl.f != nil {
+		cl.f()
+	}
+}
 
 type recvClause[T any] struct {
 	c *Chan[T]
 	f func(T)
 }
 
-func (*recvClause[T]) kind() clauseKind { return kindChan }
-func (cl *recvClause[T]) core() *core   { return &cl.c.core }
+func (cl *recvClause[T]) lock() *core { return &cl.c.core }
 
 func (cl *recvClause[T]) tryFire() bool {
 	c := cl.c
@@ -131,34 +131,27 @@ func (cl *recvClause[T]) tryFire() bool {
 	return true
 }
 
-func (cl *recvClause[T]) poll(int) (result, *waiter, bool, error) {
+func (cl *recvClause[T]) pollLocked() (queued, *waiter, bool, error) {
 	c := cl.c
 	v, w, ok, err := c.tryRecvLocked()
 	if !ok {
 		return nil, nil, false, err
 	}
-	n := c.getNode()
+	n := c.getNode() // to carry v to finish
 	n.val = v
 	return n, w, true, nil
 }
 
-func (cl *recvClause[T]) register(w *waiter, i int, hybrid bool) (result, *waiter) {
+func (cl *recvClause[T]) enqueueLocked(w *waiter, i int) queued {
 	c := cl.c
 	n := c.getNode()
-	if w == nil {
-		w = &n.waiter
-		w.state.Store(stateWaiting) // a Send or Receive leaves it as it was
-	}
 	n.w, n.idx = w, int32(i)
-	if hybrid {
-		n.kind = kindProvisional
-	}
 	c.recvq.push(n)
-	return n, w
+	return n
 }
 
-func (cl *recvClause[T]) finish(r result) error {
-	n := r.(*node[T])
+func (cl *recvClause[T]) finish(q queued) error {
+	n := q.(*node[T])
 	v, err := n.val, n.err
 	cl.c.putNode(n)
 	if err == nil && cl.f != nil {
@@ -173,8 +166,7 @@ type sendClause[T any] struct {
 	f func()
 }
 
-func (*sendClause[T]) kind() clauseKind { return kindChan }
-func (cl *sendClause[T]) core() *core   { return &cl.c.core }
+func (cl *sendClause[T]) lock() *core { return &cl.c.core }
 
 func (cl *sendClause[T]) tryFire() bool {
 	c := cl.c
@@ -193,31 +185,23 @@ func (cl *sendClause[T]) tryFire() bool {
 	return true
 }
 
-func (cl *sendClause[T]) poll(int) (result, *waiter, bool, error) {
+func (cl *sendClause[T]) pollLocked() (queued, *waiter, bool, error) {
 	w, ok, err := cl.c.trySendLocked(cl.v)
 	return nil, w, ok, err
 }
 
-func (cl *sendClause[T]) register(w *waiter, i int, hybrid bool) (result, *waiter) {
+func (cl *sendClause[T]) enqueueLocked(w *waiter, i int) queued {
 	c := cl.c
 	n := c.getNode()
-	if w == nil {
-		w = &n.waiter
-		w.state.Store(stateWaiting) // a Send or Receive leaves it as it was
-	}
 	n.w, n.idx, n.send, n.val = w, int32(i), true, cl.v
-	if hybrid {
-		n.kind = kindNotify
-		c.notify++
-	}
 	c.sendq.push(n)
-	return n, w
+	return n
 }
 
-func (cl *sendClause[T]) finish(r result) error {
+func (cl *sendClause[T]) finish(q queued) error {
 	var err error
-	if r != nil {
-		n := r.(*node[T])
+	if q != nil { // nil when pollLocked sent the value
+		n := q.(*node[T])
 		err = n.err
 		cl.c.putNode(n)
 	}
@@ -227,127 +211,14 @@ func (cl *sendClause[T]) finish(r result) error {
 	return err
 }
 
-// settleLocked implements result.
-func (n *node[T]) settleLocked(putBack bool) {
-	c := n.c
-	c.removeLocked(n)
-	if !n.inFlight {
-		return
-	}
-	n.inFlight = false
-	c.inFlight--
-	if putBack {
-		putBacks.Add(1)
-		if c.state != stateFailed {
-			c.pushFront(n.val)
-		}
-		var zero T
-		n.val = zero
-	}
-	c.settleLocked()
+// lendWaiter implements queued. A lone Send or Receive leaves its waiter's
+// state as it was (see waiter), so it is reset here.
+func (n *node[T]) lendWaiter() *waiter {
+	n.state.Store(stateWaiting)
+	n.w = &n.waiter
+	return n.w
 }
+
+func (n *node[T]) dequeueLocked() { n.c.removeLocked(n) }
 
 func (n *node[T]) release() { n.c.putNode(n) }
-
-// putBacks counts provisional values put back, for tests.
-var putBacks atomic.Int64
-
-type goRecvClause[T any] struct {
-	c <-chan T
-	f func(T)
-}
-
-// goValue carries a value received from a Go channel to finish.
-type goValue[T any] struct{ v T }
-
-func (*goValue[T]) settleLocked(bool) {}
-func (*goValue[T]) release()          {}
-
-func (*goRecvClause[T]) kind() clauseKind { return kindGo }
-func (*goRecvClause[T]) core() *core      { return nil }
-
-func (cl *goRecvClause[T]) tryFire() bool {
-	select {
-	case v, ok := <-cl.c:
-		if !ok {
-			// Closed: rule 2 of Select, which the locked poll applies.
-			// Receiving again there gets the same answer.
-			return false
-		}
-		if cl.f != nil {
-			cl.f(v)
-		}
-		return true
-	default:
-		return false
-	}
-}
-
-func (cl *goRecvClause[T]) poll(int) (result, *waiter, bool, error) {
-	select {
-	case v, ok := <-cl.c:
-		if !ok {
-			return nil, nil, false, ErrClosed
-		}
-		return &goValue[T]{v}, nil, true, nil
-	default:
-		return nil, nil, false, nil
-	}
-}
-
-func (*goRecvClause[T]) register(*waiter, int, bool) (result, *waiter) {
-	panic("channel: internal error: register on a Go channel clause")
-}
-
-func (cl *goRecvClause[T]) finish(r result) error {
-	if cl.f != nil {
-		cl.f(r.(*goValue[T]).v)
-	}
-	return nil
-}
-
-// selectCase and deliver let Select wait on the Go channel through
-// reflect.Select.
-func (cl *goRecvClause[T]) selectCase() reflect.SelectCase {
-	return reflect.SelectCase{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(cl.c)}
-}
-
-func (cl *goRecvClause[T]) deliver(v reflect.Value, ok bool) error {
-	if !ok {
-		return ErrClosed
-	}
-	return cl.finish(&goValue[T]{v.Interface().(T)})
-}
-
-type goClause interface {
-	selectCase() reflect.SelectCase
-	deliver(v reflect.Value, ok bool) error
-}
-
-// funcClause is what the clauses that wait on no channel (a timeout,
-// Default) have in common: they never fire on their own, and firing runs f.
-type funcClause struct{ f func() }
-
-func (*funcClause) core() *core                             { return nil }
-func (*funcClause) tryFire() bool                           { return false }
-func (*funcClause) poll(int) (result, *waiter, bool, error) { return nil, nil, false, nil }
-func (*funcClause) register(*waiter, int, bool) (result, *waiter) {
-	panic("channel: internal error: register on a clause without a channel")
-}
-func (cl *funcClause) finish(result) error {
-	if cl.f != nil {
-		cl.f()
-	}
-	return nil
-}
-
-type timeoutClause struct {
-	funcClause
-	d time.Duration
-}
-
-func (*timeoutClause) kind() clauseKind { return kindTimeout }
-
-type defaultClause struct{ funcClause }
-
-func (*defaultClause) kind() clauseKind { return kindDefault }

@@ -57,23 +57,27 @@
 // # Select
 //
 // [Select] waits until one of several operations can proceed and performs
-// exactly that one: a receive ([OnReceive]), a send ([OnSend]), a receive
-// from a plain Go channel ([OnGoReceive]), so that events from goroutines
-// that read sockets or timers mix with channel messages; a timeout
-// ([OnTimeout]); or [Default] when nothing can proceed at once. It returns
+// exactly that one: a receive ([OnReceive]), a send ([OnSend]), a timeout
+// ([OnTimeout]), or [Default] when nothing can proceed at once. It returns
 // the index of the clause that fired, and runs that clause's function on
 // the calling goroutine:
 //
 //	for {
 //		_, err := channel.Select(ctx,
 //			channel.OnReceive(requests, serve),
-//			channel.OnGoReceive(conn.Events(), handleEvent),
+//			channel.OnReceive(events, handleEvent),
 //			channel.OnTimeout(time.Minute, ping),
 //		)
 //		if err != nil {
 //			return err
 //		}
 //	}
+//
+// Select waits on Chans only. To mix in a plain Go channel, such as one a
+// library delivers events on, forward it into a Chan from a fork, as the
+// example of Select with a Go channel shows: a receive from a Go channel
+// cannot be taken back, so a Select that waited on one directly could not
+// keep a Chan's guarantees.
 //
 // Like Go's select statement it chooses at random among the clauses that
 // can fire, so none starves. A clause whose channel has ended is chosen only

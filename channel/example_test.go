@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/corral-go/corral/channel"
+	"github.com/corral-go/corral/scope"
 )
 
 // This example demonstrates a producer that tells its consumer it is done:
@@ -114,23 +115,49 @@ func ExampleSelect() {
 	// 2 values
 }
 
-// This example demonstrates waiting on a channel and a plain Go channel
-// together, with a timeout.
-func ExampleOnGoReceive() {
-	ctx := context.Background()
-	messages := channel.New[string](0)
-	events := make(chan string, 1)
+// This example demonstrates waiting on a plain Go channel, such as one a
+// library delivers events on, together with a channel and a timeout: a fork
+// forwards the Go channel's values into a Chan, which Select waits on like
+// any other, and closes it when the Go channel is closed.
+func ExampleSelect_goChannel() {
+	events := make(chan string, 2) // a library's Go channel
 	events <- "connected"
+	events <- "ready"
+	close(events)
 
-	i, err := channel.Select(ctx,
-		channel.OnReceive(messages, func(m string) { fmt.Println("message:", m) }),
-		channel.OnGoReceive(events, func(e string) { fmt.Println("event:", e) }),
-		channel.OnTimeout(time.Second, func() { fmt.Println("timeout") }),
-	)
-	fmt.Println(i, err)
+	err := scope.Supervised(context.Background(), func(s *scope.Scope) error {
+		bridge := channel.New[string](0)
+		s.Go(func(ctx context.Context) error {
+			for e := range events {
+				if bridge.Send(ctx, e) != nil {
+					return nil // the Select loop ended the bridge, or ctx ended
+				}
+			}
+			return bridge.Close()
+		})
+
+		messages := channel.New[string](0)
+		for {
+			_, err := channel.Select(s.Context(),
+				channel.OnReceive(messages, func(m string) { fmt.Println("message:", m) }),
+				channel.OnReceive(bridge, func(e string) { fmt.Println("event:", e) }),
+				channel.OnTimeout(time.Minute, func() { fmt.Println("quiet for a minute") }),
+			)
+			if errors.Is(err, channel.ErrClosed) {
+				fmt.Println("no more events")
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+		}
+	})
+	fmt.Println(err)
 	// Output:
 	// event: connected
-	// 1 <nil>
+	// event: ready
+	// no more events
+	// <nil>
 }
 
 // This example demonstrates a non-blocking receive with Default.

@@ -52,8 +52,8 @@ var fuzzCapacities = []int{0, 1, 2, 3, 8, channel.Unlimited}
 // several goroutines run them at once on a fresh channel, and what was
 // delivered is checked against what was accepted: nothing lost unless the
 // channel failed, nothing received twice, nothing received that was not
-// sent, each sender's values in order for each receiver (unless a Select
-// with a Go channel clause put a value back).
+// sent, each sender's values in order for each receiver, and never more
+// values buffered than the capacity.
 //
 // Run it with: go test -fuzz FuzzChan ./channel/
 func FuzzChan(f *testing.F) {
@@ -221,15 +221,12 @@ func (m *model) recvErrOnEnd() error {
 func checkConcurrent(t *testing.T, capacity int, ops []byte) {
 	ctx := t.Context()
 	c := channel.New[int](capacity)
-	g := make(chan int, 2) // a Go channel for OnGoReceive clauses
 	const workers = 3
 	var (
 		mu       sync.Mutex
 		accepted = map[int]bool{}
-		gSent    = map[int]bool{}
 		received = map[int]int{}
 		failed   bool
-		putBack  bool // a provisional value may have been put back
 	)
 	var wg sync.WaitGroup
 	for w := range workers {
@@ -289,41 +286,45 @@ func checkConcurrent(t *testing.T, capacity int, ops []byte) {
 						failed = true
 						mu.Unlock()
 					}
-				case 10: // a provisional receive, racing a Go channel
-					mu.Lock()
-					putBack = true
-					mu.Unlock()
-					_, _ = channel.Select(ctx,
+				case 10: // a Select that sends or receives on c, whichever comes first
+					i, err := channel.Select(ctx,
+						channel.OnSend(c, v, nil),
 						channel.OnReceive(c, func(x int) { got = append(got, x) }),
-						channel.OnGoReceive(g, func(x int) { mu.Lock(); received[x]++; mu.Unlock() }),
-						channel.OnTimeout(time.Millisecond, nil))
-				case 11:
-					select {
-					case g <- -1 - v:
-						mu.Lock()
-						gSent[-1-v] = true
-						mu.Unlock()
-					default:
-					}
-				case 12: // a send that only a nudge completes
-					if i, err := channel.Select(ctx, channel.OnSend(c, v, nil), channel.OnGoReceive(g, func(x int) { mu.Lock(); received[x]++; mu.Unlock() }), channel.OnTimeout(time.Millisecond, nil)); i == 0 && err == nil {
+						channel.OnTimeout(time.Duration(j%3)*time.Millisecond, nil))
+					if i == 0 && err == nil {
 						accept(v)
 					}
+				case 11:
+					_, _ = channel.Select(ctx, channel.OnReceive(c, func(x int) { got = append(got, x) }), channel.OnTimeout(time.Millisecond, nil))
+				case 12: // up to two values through All, until a deadline
+					actx, cancel := context.WithTimeout(ctx, time.Duration(j%3)*time.Millisecond)
+					n := 0
+					for x, err := range c.All(actx) {
+						if err != nil {
+							break
+						}
+						got = append(got, x)
+						if n++; n == 2 {
+							break
+						}
+					}
+					cancel()
 				default:
 					_ = c.Err()
+					if n := c.Len(); capacity != channel.Unlimited && n > capacity {
+						t.Errorf("Len() = %d > capacity %d", n, capacity)
+					}
 				}
+			}
+			last := map[int]int{}
+			for _, x := range got {
+				if p, ok := last[x>>16]; ok && x <= p {
+					t.Errorf("worker %d received %x after %x from the same sender", w, x, p)
+				}
+				last[x>>16] = x
 			}
 			mu.Lock()
 			defer mu.Unlock()
-			if !putBack {
-				last := map[int]int{}
-				for _, x := range got {
-					if p, ok := last[x>>16]; ok && x <= p {
-						t.Errorf("worker %d received %x after %x from the same sender", w, x, p)
-					}
-					last[x>>16] = x
-				}
-			}
 			for _, x := range got {
 				received[x]++
 			}
@@ -334,10 +335,6 @@ func checkConcurrent(t *testing.T, capacity int, ops []byte) {
 	synctest.Wait()
 	_ = c.Close()
 	wg.Wait()
-	close(g)
-	for x := range g {
-		received[x]++
-	}
 	for {
 		x, ok, _ := c.TryReceive()
 		if !ok {
@@ -349,7 +346,7 @@ func checkConcurrent(t *testing.T, capacity int, ops []byte) {
 		if n != 1 {
 			t.Fatalf("value %x received %d times", x, n)
 		}
-		if x >= 0 && !accepted[x] || x < 0 && !gSent[x] {
+		if !accepted[x] {
 			t.Fatalf("value %x received but not sent", x)
 		}
 	}
@@ -358,11 +355,6 @@ func checkConcurrent(t *testing.T, capacity int, ops []byte) {
 			if received[x] != 1 {
 				t.Fatalf("value %x accepted but not received", x)
 			}
-		}
-	}
-	for x := range gSent {
-		if received[x] != 1 {
-			t.Fatalf("Go channel value %x lost", x)
 		}
 	}
 	if err := c.Err(); err != channel.ErrClosed && !(failed && errors.Is(err, errBoom)) {

@@ -6,8 +6,9 @@ import "context"
 //
 // Invariants, with c.mu held:
 //   - a receiver waits only while no value is buffered (c.count == 0), and a
-//     sender that can be completed (not kindNotify) waits only while the
-//     buffer is full;
+//     sender only while the buffer is full (c.count == c.limit), so a
+//     receiver and a sender never both wait;
+//   - 0 <= c.count <= c.limit: the buffer never holds more than the capacity;
 //   - a node is in a queue (linked) until a counterpart or Close/Fail takes
 //     it out to complete it, or its owner takes it out after giving up;
 //   - a node whose waiter's state is no longer stateWaiting belongs to a
@@ -22,13 +23,9 @@ func (c *Chan[T]) trySendLocked(v T) (w *waiter, ok bool, err error) {
 		return nil, false, c.endErrLocked()
 	}
 	for n := c.recvq.head; n != nil; n = c.recvq.head {
-		c.recvq.remove(n) // as removeLocked: n is linked, a receiver
+		c.recvq.remove(n)
 		if n.lone || n.w.claim(n.idx+1) {
 			n.val, n.err = v, nil
-			if n.kind == kindProvisional {
-				n.inFlight = true
-				c.inFlight++
-			}
 			return n.w, true, nil
 		}
 	}
@@ -46,7 +43,7 @@ func (c *Chan[T]) trySendLocked(v T) (w *waiter, ok bool, err error) {
 func (c *Chan[T]) tryRecvLocked() (v T, w *waiter, ok bool, err error) {
 	if c.count > 0 {
 		v = c.pop()
-		if c.sendq.head != nil && c.count < c.limit {
+		if c.sendq.head != nil {
 			if n := c.takeSenderLocked(); n != nil {
 				c.push(n.val)
 				w = n.w
@@ -63,38 +60,17 @@ func (c *Chan[T]) tryRecvLocked() (v T, w *waiter, ok bool, err error) {
 	return v, nil, false, err
 }
 
-// takeSenderLocked claims the first waiting sender whose value can be taken.
-// When there is none, it nudges the Selects whose sends only a nudge can
-// complete (kindNotify), since a receiver or room for a value is there now.
-// A receiver about to wait has always come through here in the same
-// critical section, so the nudged Select, which needs c.mu to look again,
-// finds it queued.
+// takeSenderLocked claims the first waiting sender, dropping the nodes of
+// Selects that are already over on its way.
 func (c *Chan[T]) takeSenderLocked() *node[T] {
-	for n := c.sendq.head; n != nil; {
-		next := n.next
-		if n.kind != kindNotify {
-			c.sendq.remove(n) // as removeLocked: n is linked, not kindNotify
-			if n.lone || n.w.claim(n.idx+1) {
-				n.err = nil
-				return n
-			}
+	for n := c.sendq.head; n != nil; n = c.sendq.head {
+		c.sendq.remove(n)
+		if n.lone || n.w.claim(n.idx+1) {
+			n.err = nil
+			return n
 		}
-		n = next
 	}
-	c.nudgeLocked()
 	return nil
-}
-
-// nudgeLocked nudges every kindNotify sender.
-func (c *Chan[T]) nudgeLocked() {
-	if c.notify == 0 {
-		return
-	}
-	for n := c.sendq.head; n != nil; n = n.next {
-		if n.kind == kindNotify {
-			n.w.nudge()
-		}
-	}
 }
 
 // recvEndLocked reports whether receivers are done with the channel, and why.
@@ -102,7 +78,7 @@ func (c *Chan[T]) recvEndLocked() (bool, error) {
 	switch {
 	case c.state == stateFailed:
 		return true, c.failure
-	case c.state == stateDone && c.count == 0 && c.inFlight == 0:
+	case c.state == stateDone && c.count == 0:
 		return true, ErrClosed
 	}
 	return false, nil
@@ -116,47 +92,25 @@ func (c *Chan[T]) endErrLocked() error {
 	return ErrClosed
 }
 
-// settleLocked restores the invariants after a value was put back or an
-// in-flight value settled: buffered values go to waiting receivers, and
-// once a done channel is drained its receivers wake with ErrClosed.
-func (c *Chan[T]) settleLocked() {
-	for c.count > 0 && c.recvq.head != nil {
-		n := c.recvq.head
-		c.recvq.remove(n) // as removeLocked: n is linked, a receiver
+// completeAllLocked takes every node out of q and completes it with err,
+// unless its Select is already over.
+func (c *Chan[T]) completeAllLocked(q *waitq[T], err error) {
+	for n := q.head; n != nil; n = q.head {
+		q.remove(n)
 		if n.lone || n.w.claim(n.idx+1) {
-			n.val, n.err = c.pop(), nil
-			if n.kind == kindProvisional {
-				n.inFlight = true
-				c.inFlight++
-			}
+			n.err = err
 			n.w.signal()
 		}
 	}
-	if end, err := c.recvEndLocked(); end {
-		for n := c.recvq.head; n != nil; n = c.recvq.head {
-			c.removeLocked(n)
-			completeLocked(n, err)
-		}
-	}
 }
 
-// completeLocked completes n with err, unless its Select is already over.
-func completeLocked[T any](n *node[T], err error) {
-	if n.lone || n.w.claim(n.idx+1) {
-		n.err = err
-		n.w.signal()
-	}
-}
-
+// removeLocked takes n out of its queue, if it is still in one.
 func (c *Chan[T]) removeLocked(n *node[T]) {
 	if !n.linked {
 		return
 	}
 	if n.send {
 		c.sendq.remove(n)
-		if n.kind == kindNotify {
-			c.notify--
-		}
 	} else {
 		c.recvq.remove(n)
 	}
@@ -230,7 +184,7 @@ func (c *Chan[T]) getNodeSlow() *node[T] {
 func (c *Chan[T]) putNode(n *node[T]) {
 	var zero T
 	n.w, n.val, n.err = nil, zero, nil
-	n.send, n.kind, n.inFlight, n.lone, n.idx = false, kindPlain, false, false, 0
+	n.send, n.lone, n.idx = false, false, 0
 	if n.kept {
 		n.free.Store(n.seq)
 	} else {
@@ -251,18 +205,6 @@ func (c *Chan[T]) push(v T) {
 	c.count++
 }
 
-// pushFront puts v back at the head of the buffer.
-func (c *Chan[T]) pushFront(v T) {
-	if c.count == len(c.buf) {
-		c.grow()
-	}
-	if c.head--; c.head < 0 {
-		c.head = len(c.buf) - 1
-	}
-	c.buf[c.head] = v
-	c.count++
-}
-
 func (c *Chan[T]) pop() T {
 	var zero T
 	v := c.buf[c.head]
@@ -276,13 +218,9 @@ func (c *Chan[T]) pop() T {
 	return v
 }
 
-// grow doubles the full buffer, up to the channel's capacity unless a value
-// is being put back into a full channel.
+// grow doubles the full buffer, up to the channel's capacity.
 func (c *Chan[T]) grow() {
-	n := max(2*len(c.buf), 8)
-	if c.count < c.limit {
-		n = min(n, c.limit)
-	}
+	n := min(max(2*len(c.buf), 8), c.limit)
 	buf := make([]T, n)
 	k := copy(buf, c.buf[c.head:])
 	copy(buf[k:], c.buf[:c.head])

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"reflect"
 	"time"
 )
 
@@ -19,10 +18,10 @@ import (
 //     available, a send with room or a waiting receiver. If several can,
 //     one is chosen at random, as in Go's select statement, so none starves.
 //  2. Otherwise, if a clause's channel has ended (done and drained for a
-//     receive, done for a send, failed for either, closed for
-//     [OnGoReceive]), Select returns that clause's index and [ErrClosed] or
-//     the failure, without running its function. A loop can then drop the
-//     clause (set it to nil) and go on with the others.
+//     receive, done for a send, failed for either), Select returns that
+//     clause's index and [ErrClosed] or the failure, without running its
+//     function. A loop can then drop the clause (set it to nil) and go on
+//     with the others.
 //  3. Otherwise [Default] fires, or an [OnTimeout] clause with a duration of
 //     zero or less.
 //  4. Otherwise Select waits for the first clause to fire, for the shortest
@@ -31,8 +30,11 @@ import (
 //
 // A Select with no clause that can ever fire (no clauses, or only nil ones)
 // waits for ctx to end, like an empty select statement. More than one
-// Default panics.
+// Default panics, and so does a nil ctx.
 func Select(ctx context.Context, clauses ...Clause) (int, error) {
+	if ctx == nil {
+		panicNilCtx("Select")
+	}
 	done := ctx.Done()
 	if done != nil {
 		select {
@@ -49,22 +51,22 @@ func Select(ctx context.Context, clauses ...Clause) (int, error) {
 	order = shuffle(order[:len(clauses)])
 	defaults := 0
 	for _, cl := range clauses {
-		if cl != nil && cl.kind() == kindDefault {
+		if fb, ok := cl.(*fallback); ok && fb.isDefault {
 			defaults++
 		}
 	}
 	if defaults > 1 {
-		panic(fmt.Sprintf("channel: Select called with %d Default clauses", defaults))
+		panic(fmt.Sprintf("channel: Select called with %d Default clauses; pass at most one", defaults))
 	}
-	// Fast pass: fire the first clause, in random order, that can complete
-	// now, taking one channel lock at a time. When none can, the locked
-	// pass applies all the rules of Select atomically.
+	// The fast pass: fire the first clause, in random order, that can
+	// complete now, taking one channel lock at a time. When none can, the
+	// slow path applies all the rules of Select atomically.
 	for _, i := range order {
 		if cl := clauses[i]; cl != nil && cl.tryFire() {
 			return int(i), nil
 		}
 	}
-	return selectLocked(ctx, done, clauses, order)
+	return selectSlow(ctx, done, clauses, order)
 }
 
 // shuffle fills order with a random permutation of its indices (inside-out
@@ -87,58 +89,96 @@ func shuffle(order []int32) []int32 {
 	return order
 }
 
-// selectLocked is Select after the fast pass found nothing to fire.
-func selectLocked(ctx context.Context, done <-chan struct{}, clauses []Clause, order []int32) (int, error) {
-	// The arrays stay on the stack; a selector holding slices of its own
-	// arrays would escape.
-	var (
-		locksBuf [small]*core
-		regsBuf  [small]result
-	)
-	s := selector{clauses: clauses, order: order, def: -1, timeout: -1} // not in init: a store through a parameter escapes
-	if n := len(clauses); n <= small {
-		s.locks, s.regs = locksBuf[:0:n], regsBuf[:n]
-	} else {
-		s.locks, s.regs = make([]*core, 0, n), make([]result, n)
-	}
-	s.init()
-	return s.run(ctx, done)
-}
-
 // small is the number of clauses a Select handles without allocating.
 const small = 8
 
-// selector is the state of one Select call once the fast pass found
-// nothing. Nothing that escapes may be stored in it: escape analysis does
-// not tell fields apart, and its slices point into selectLocked's frame.
-type selector struct {
-	clauses    []Clause
-	order      []int32  // poll order: a random permutation
-	locks      []*core  // the channels, each once, in lock order
-	regs       []result // registered nodes, by clause index
-	def        int      // the Default clause, or -1
-	timeout    int      // the shortest OnTimeout clause, or -1
-	d          time.Duration
-	nchan, ngo int
+// selectSlow is Select once the fast pass found no clause to fire. It runs
+// in four steps, as the Go runtime's select does:
+//
+//  1. Lock every channel and poll: fire a clause by rules 1 to 3 of Select
+//     if one can fire now.
+//  2. Otherwise, still holding every lock, queue a node on each channel,
+//     all owned by one waiter, and unlock.
+//  3. Park until a counterpart completes one node, the timeout fires, or
+//     ctx ends.
+//  4. Lock again, take the nodes that nobody completed out of their queues,
+//     unlock, and settle: deliver the outcome of the clause that fired.
+//
+// Holding every lock from step 1 to 2 makes polling and queueing one
+// atomic step: no clause can become ready in between, and no node can be
+// completed before all are queued.
+func selectSlow(ctx context.Context, done <-chan struct{}, clauses []Clause, order []int32) (int, error) {
+	// The arrays stay on the stack; a selector holding slices of its own
+	// arrays would escape.
+	var (
+		opsBuf    [small]op
+		queuedBuf [small]queued
+		locksBuf  [small]*core
+	)
+	s := selector{clauses: clauses, order: order, def: -1, timeout: -1} // not in init: a store through a parameter escapes
+	if n := len(clauses); n <= small {
+		s.ops, s.queued, s.locks = opsBuf[:n], queuedBuf[:n], locksBuf[:0:n]
+	} else {
+		s.ops, s.queued, s.locks = make([]op, n), make([]queued, n), make([]*core, 0, n)
+	}
+	s.classify()
+	if len(s.locks) == 0 && s.def < 0 && s.timeout < 0 {
+		// No clause can ever fire: wait for ctx, like an empty select.
+		if done == nil {
+			select {}
+		}
+		<-done
+		return -1, ctx.Err()
+	}
+
+	s.lockAll()
+	if f, ok := s.pollLocked(); ok {
+		s.unlockAll()
+		return s.fire(f)
+	}
+	w := s.enqueueLocked()
+	s.unlockAll()
+
+	i := s.park(done, w)
+
+	s.lockAll()
+	for _, n := range s.queued {
+		if n != nil {
+			n.dequeueLocked()
+		}
+	}
+	s.unlockAll()
+	return s.settle(ctx, i)
 }
 
-func (s *selector) init() {
+// selector is the state of one Select call on its slow path. Nothing that
+// escapes may be stored in it: escape analysis does not tell fields apart,
+// and its slices point into selectSlow's frame.
+type selector struct {
+	clauses []Clause
+	order   []int32  // poll order: a random permutation
+	ops     []op     // the ops among clauses, by index
+	queued  []queued // the nodes queued by ops, by clause index
+	locks   []*core  // the channels, each once, in lock order
+	def     int      // the Default clause, or -1
+	timeout int      // the shortest OnTimeout clause, or -1
+	d       time.Duration
+}
+
+// classify sorts the clauses into ops and fallbacks.
+func (s *selector) classify() {
 	for i, cl := range s.clauses {
-		if cl == nil {
-			continue
-		}
-		switch cl.kind() {
-		case kindChan:
-			s.nchan++
-			s.addLock(cl.core())
-		case kindGo:
-			s.ngo++
-		case kindTimeout:
-			if d := cl.(*timeoutClause).d; s.timeout < 0 || d < s.d {
-				s.timeout, s.d = i, d
+		switch cl := cl.(type) {
+		case op:
+			s.ops[i] = cl
+			s.addLock(cl.lock())
+		case *fallback:
+			switch {
+			case cl.isDefault:
+				s.def = i
+			case s.timeout < 0 || cl.d < s.d:
+				s.timeout, s.d = i, cl.d
 			}
-		case kindDefault:
-			s.def = i
 		}
 	}
 }
@@ -158,10 +198,8 @@ func (s *selector) addLock(k *core) {
 	s.locks[j] = k
 }
 
-// Locking every channel of the Select, always in id order so that two
-// Selects cannot deadlock, makes polling and registering one atomic step, as
-// in the Go runtime: while the Select looks, no clause can change state, and
-// none of its nodes can be completed before all are queued.
+// lockAll locks every channel of the Select, always in id order so that two
+// Selects cannot deadlock.
 func (s *selector) lockAll() {
 	for _, k := range s.locks {
 		k.mu.Lock()
@@ -174,243 +212,140 @@ func (s *selector) unlockAll() {
 	}
 }
 
-// outcome is how a wait ended.
-type outcome struct {
-	fired int // the clause that fired, or -1 if ctx ended
-	poked bool
-	// goFired reports that fired is a Go channel clause, which received
-	// (goVal, goOK). A clause that a counterpart completed at the same
-	// moment puts its provisional value back.
-	goFired bool
-	goVal   reflect.Value
-	goOK    bool
+// firing is a clause that pollLocked found can fire.
+type firing struct {
+	i    int
+	n    queued  // an op's outcome, for finish
+	wake *waiter // a counterpart to signal once the locks are released
+	err  error   // the op's channel has ended (rule 2 of Select)
 }
 
-func (s *selector) run(ctx context.Context, done <-chan struct{}) (int, error) {
-	if s.nchan == 0 && s.ngo == 0 && s.timeout < 0 && s.def < 0 {
-		if done == nil {
-			select {}
-		}
-		<-done
-		return -1, ctx.Err()
-	}
-	var (
-		w     *waiter
-		timer *time.Timer
-		h     *hybridWait
-	)
-	if s.ngo > 0 {
-		w = &waiter{ready: make(chan struct{}, 1), poke: make(chan struct{}, 1)}
-	} else if s.nchan == 0 {
-		w = &waiter{ready: make(chan struct{}, 1)}
-	}
-	s.lockAll()
-	for {
-		if i, ok, err := s.poll(timer); ok {
-			return i, err
-		}
-		sw := w
-		for _, i := range s.order {
-			if cl := s.clauses[i]; cl != nil && cl.kind() == kindChan {
-				s.regs[i], sw = cl.register(sw, int(i), s.ngo > 0)
-			}
-		}
-		s.unlockAll()
-		if s.timeout >= 0 && timer == nil {
-			timer = time.NewTimer(s.d)
-		}
-		var o outcome
-		if s.ngo > 0 {
-			if h == nil {
-				h = s.newHybridWait(done, w, timer)
-			}
-			o = h.wait(w, s.timeout)
-		} else {
-			o = s.wait(done, sw, timer)
-		}
-		s.lockAll()
-		for _, r := range s.regs {
-			if r != nil {
-				r.settleLocked(o.goFired)
-			}
-		}
-		if o.poked {
-			if sw.state.Load() == stateWaiting {
-				// Nobody can complete a node now: all are out of their
-				// queues and every lock is held. Look again.
-				s.releaseRegs(-1)
-				continue
-			}
-			<-sw.ready
-			o = outcome{fired: int(sw.state.Load() - 1)}
-		}
-		s.unlockAll()
-		stopTimer(timer)
-		switch {
-		case o.fired < 0:
-			s.releaseRegs(-1)
-			return -1, ctx.Err()
-		case o.goFired:
-			s.releaseRegs(-1)
-			return o.fired, s.clauses[o.fired].(goClause).deliver(o.goVal, o.goOK)
-		default:
-			r := s.regs[o.fired]
-			s.releaseRegs(o.fired)
-			return o.fired, s.clauses[o.fired].finish(r)
-		}
-	}
-}
-
-// poll looks for a clause that can fire at once, with every lock held. If
-// it finds one (rule 1 to 3 of Select) it releases the locks, fires it and
-// returns its outcome with ok set.
-func (s *selector) poll(timer *time.Timer) (int, bool, error) {
-	closed, closedErr := -1, error(nil)
+// pollLocked looks, with every lock held, for a clause that can fire now,
+// by rules 1 to 3 of Select.
+func (s *selector) pollLocked() (firing, bool) {
+	ended := firing{i: -1}
 	for _, i := range s.order {
-		cl := s.clauses[i]
-		if cl == nil || cl.kind() > kindGo {
+		o := s.ops[i]
+		if o == nil {
 			continue
 		}
-		r, wake, fired, err := cl.poll(int(i))
-		if fired {
-			s.unlockAll()
-			stopTimer(timer)
-			if wake != nil {
-				wake.signal()
-			}
-			return int(i), true, cl.finish(r)
+		n, wake, ok, err := o.pollLocked()
+		if ok {
+			return firing{i: int(i), n: n, wake: wake}, true
 		}
-		if err != nil && closed < 0 {
-			closed, closedErr = int(i), err
+		if err != nil && ended.i < 0 {
+			ended = firing{i: int(i), err: err}
 		}
 	}
-	i := -1
 	switch {
-	case closed >= 0:
-		s.unlockAll()
-		stopTimer(timer)
-		return closed, true, closedErr
+	case ended.i >= 0:
+		return ended, true
 	case s.def >= 0:
-		i = s.def
+		return firing{i: s.def}, true
 	case s.timeout >= 0 && s.d <= 0:
-		i = s.timeout
-	default:
-		return -1, false, nil
+		return firing{i: s.timeout}, true
 	}
-	s.unlockAll()
-	stopTimer(timer)
-	return i, true, s.clauses[i].finish(nil)
+	return firing{}, false
 }
 
-// wait parks a Select without Go channel clauses on w.
-func (s *selector) wait(done <-chan struct{}, w *waiter, timer *time.Timer) outcome {
+// fire delivers the outcome of a clause pollLocked found, with no lock
+// held.
+func (s *selector) fire(f firing) (int, error) {
+	if f.wake != nil {
+		f.wake.signal()
+	}
+	if f.err != nil {
+		return f.i, f.err
+	}
+	if o := s.ops[f.i]; o != nil {
+		return f.i, o.finish(f.n)
+	}
+	s.clauses[f.i].(*fallback).fire()
+	return f.i, nil
+}
+
+// enqueueLocked queues a node for every op, all owned by one waiter, and
+// returns that waiter, or nil if there are no ops.
+//
+// The waiter is borrowed from the first node queued. Every node embeds a
+// waiter, so that a lone Send or Receive parks without allocating; a Select
+// parks on its first node's and leaves the others' unused, so it allocates
+// no waiter either. The loan is safe because the lending node goes back to
+// its channel (in settle) only after every node has been taken out of its
+// queue, so no counterpart can claim the waiter any more, and after park
+// has consumed the one signal a counterpart that claimed it sends.
+func (s *selector) enqueueLocked() *waiter {
+	var w *waiter
+	for _, i := range s.order {
+		o := s.ops[i]
+		if o == nil {
+			continue
+		}
+		n := o.enqueueLocked(w, int(i))
+		if w == nil {
+			w = n.lendWaiter()
+		}
+		s.queued[i] = n
+	}
+	return w
+}
+
+// park waits until a counterpart completes one of the queued nodes, the
+// shortest timeout passes, or done is closed, and returns the clause that
+// fired, or -1 if ctx ended. w, if not nil, is the waiter of the nodes.
+//
+// Whoever moves w away from stateWaiting decides. When a counterpart beats
+// the timer or ctx, park waits for the counterpart's signal, so that
+// nothing signals w after park returns.
+func (s *selector) park(done <-chan struct{}, w *waiter) int {
 	var tc <-chan time.Time
-	if timer != nil {
-		tc = timer.C
+	if s.timeout >= 0 {
+		t := time.NewTimer(s.d)
+		defer t.Stop()
+		tc = t.C
+	}
+	if w == nil { // no ops: only the timer or ctx can end the wait
+		select {
+		case <-done:
+			return -1
+		case <-tc:
+			return s.timeout
+		}
 	}
 	if done == nil && tc == nil {
 		<-w.ready
-		return outcome{fired: int(w.state.Load() - 1)}
+		return int(w.state.Load() - 1)
 	}
 	select {
 	case <-w.ready:
-		return outcome{fired: int(w.state.Load() - 1)}
+		return int(w.state.Load() - 1)
 	case <-done:
 		if w.claim(stateCancelled) {
-			return outcome{fired: -1}
+			return -1
 		}
 	case <-tc:
 		if w.claim(int32(s.timeout) + 1) {
-			return outcome{fired: s.timeout}
+			return s.timeout
 		}
 	}
 	<-w.ready // a counterpart won: its signal is on the way
-	return outcome{fired: int(w.state.Load() - 1)}
+	return int(w.state.Load() - 1)
 }
 
-// Fixed cases of waitHybrid; the Go channels follow.
-const (
-	caseReady = iota
-	casePoke
-	caseDone
-	caseTimer
-	goCase
-)
-
-// hybridWait parks a Select with Go channel clauses on its waiter and its
-// Go channels together, through reflect.Select.
-type hybridWait struct {
-	cases []reflect.SelectCase
-	goIdx []int // clause index of cases[goCase+j]
-}
-
-func (s *selector) newHybridWait(done <-chan struct{}, w *waiter, timer *time.Timer) *hybridWait {
-	h := &hybridWait{cases: make([]reflect.SelectCase, goCase, goCase+s.ngo)}
-	h.cases[caseReady] = reflect.SelectCase{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(w.ready)}
-	h.cases[casePoke] = reflect.SelectCase{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(w.poke)}
-	h.cases[caseDone] = reflect.SelectCase{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(done)}
-	h.cases[caseTimer] = reflect.SelectCase{Dir: reflect.SelectRecv}
-	if timer != nil {
-		h.cases[caseTimer].Chan = reflect.ValueOf(timer.C)
-	}
-	for i, cl := range s.clauses {
-		if cl != nil && cl.kind() == kindGo {
-			h.cases = append(h.cases, cl.(goClause).selectCase())
-			h.goIdx = append(h.goIdx, i)
+// settle delivers the outcome of clause i, which fired while the Select was
+// parked (-1: ctx ended), and gives every other node back.
+func (s *selector) settle(ctx context.Context, i int) (int, error) {
+	for j, n := range s.queued {
+		if n != nil && j != i {
+			n.release()
 		}
 	}
-	return h
-}
-
-// wait returns how the wait ended. Receiving from a Go channel commits and
-// cannot be undone, so it wins over a counterpart that completed a clause at
-// the same moment: see kindProvisional and kindNotify.
-func (h *hybridWait) wait(w *waiter, timeout int) outcome {
-	chosen, v, ok := reflect.Select(h.cases)
-	switch chosen {
-	case caseReady:
-		return outcome{fired: int(w.state.Load() - 1)}
-	case casePoke:
-		return outcome{poked: true}
-	case caseDone:
-		if w.claim(stateCancelled) {
-			return outcome{fired: -1}
-		}
-	case caseTimer:
-		if w.claim(int32(timeout) + 1) {
-			return outcome{fired: timeout}
-		}
-	default:
-		i := h.goIdx[chosen-goCase]
-		if w.claim(int32(i) + 1) {
-			return outcome{fired: i, goFired: true, goVal: v, goOK: ok}
-		}
-		<-w.ready // a counterpart won as well
-		if ok {
-			// The Go channel's value is ours and cannot go back: it
-			// wins, and the counterpart's value goes back instead.
-			return outcome{fired: i, goFired: true, goVal: v, goOK: ok}
-		}
-		// The Go channel was closed, which a completed clause beats.
-		return outcome{fired: int(w.state.Load() - 1)}
+	switch {
+	case i < 0:
+		return -1, ctx.Err()
+	case s.ops[i] == nil: // the timeout
+		s.clauses[i].(*fallback).fire()
+		return i, nil
 	}
-	<-w.ready // a counterpart won: its signal is on the way
-	return outcome{fired: int(w.state.Load() - 1)}
-}
-
-// releaseRegs returns the registered nodes to their channels, except the one
-// of clause keep, which finish releases.
-func (s *selector) releaseRegs(keep int) {
-	for i, r := range s.regs {
-		if r != nil && i != keep {
-			r.release()
-		}
-		s.regs[i] = nil
-	}
-}
-
-func stopTimer(t *time.Timer) {
-	if t != nil {
-		t.Stop()
-	}
+	return i, s.ops[i].finish(s.queued[i])
 }

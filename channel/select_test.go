@@ -146,15 +146,14 @@ func TestSelectDefault(t *testing.T) {
 	if i, _ := channel.Select(ctx, channel.Default(nil), channel.OnReceive(c, nil)); i != 1 {
 		t.Fatalf("Select = %d with a ready clause, want 1", i)
 	}
-	mustPanic(t, "channel: Select called with 2 Default clauses", func() {
+	mustPanic(t, "channel: Select called with 2 Default clauses; pass at most one", func() {
 		_, _ = channel.Select(ctx, channel.Default(nil), channel.Default(nil))
 	})
 }
 
 func TestClauseNilChannelPanics(t *testing.T) {
-	mustPanic(t, "channel: OnReceive called with nil channel", func() { channel.OnReceive[int](nil, nil) })
-	mustPanic(t, "channel: OnSend called with nil channel", func() { channel.OnSend[int](nil, 1, nil) })
-	mustPanic(t, "channel: OnGoReceive called with nil channel", func() { channel.OnGoReceive[int](nil, nil) })
+	mustPanic(t, "channel: OnReceive called with nil channel; pass a channel made by New, or a nil Clause to switch the clause off", func() { channel.OnReceive[int](nil, nil) })
+	mustPanic(t, "channel: OnSend called with nil channel; pass a channel made by New, or a nil Clause to switch the clause off", func() { channel.OnSend[int](nil, 1, nil) })
 }
 
 func TestSelectContext(t *testing.T) {
@@ -346,97 +345,6 @@ func TestSelectTimeout(t *testing.T) {
 		// Only timeouts.
 		if i, _ := channel.Select(ctx, channel.OnTimeout(time.Minute, nil)); i != 0 || time.Since(start) != time.Minute+time.Second+time.Millisecond {
 			t.Fatalf("Select = %d after %v", i, time.Since(start))
-		}
-	})
-}
-
-func TestSelectGoChannel(t *testing.T) {
-	ctx := context.Background()
-	g := make(chan string, 1)
-	c := channel.New[int](0)
-	g <- "event"
-	var got string
-	if i, err := channel.Select(ctx, channel.OnReceive(c, nil), channel.OnGoReceive(g, func(v string) { got = v })); i != 1 || err != nil || got != "event" {
-		t.Fatalf("Select = %d, %v, %q; want 1, nil, event", i, err, got)
-	}
-	close(g)
-	if i, err := channel.Select(ctx, channel.OnReceive(c, nil), channel.OnGoReceive(g, func(string) { t.Error("f ran") })); i != 1 || err != channel.ErrClosed {
-		t.Fatalf("Select on a closed Go channel = %d, %v; want 1, ErrClosed", i, err)
-	}
-
-	synctest.Test(t, func(t *testing.T) {
-		ctx := t.Context()
-		g := make(chan string)
-		c, out := channel.New[int](0), channel.New[int](0)
-		type result struct {
-			i int
-			v string
-		}
-		res := make(chan result, 1)
-		sel := func() {
-			var v string
-			i, err := channel.Select(ctx,
-				channel.OnReceive(c, func(n int) { v = "chan" }),
-				channel.OnGoReceive(g, func(s string) { v = s }),
-				channel.OnSend(out, 1, func() { v = "sent" }),
-			)
-			if err != nil {
-				t.Error(err)
-			}
-			res <- result{i, v}
-		}
-		go sel()
-		synctest.Wait()
-		g <- "event"
-		if r := <-res; r != (result{1, "event"}) {
-			t.Fatalf("Select = %v, want the Go channel's event", r)
-		}
-		if ok, _ := c.TrySend(1); ok {
-			t.Fatal("the Select was still receiving")
-		}
-
-		go sel()
-		synctest.Wait()
-		if err := c.Send(ctx, 2); err != nil {
-			t.Fatal(err)
-		}
-		if r := <-res; r != (result{0, "chan"}) {
-			t.Fatalf("Select = %v, want the channel's value", r)
-		}
-
-		// A receiver that arrives later gets the waiting Select's value.
-		go sel()
-		synctest.Wait()
-		if v, err := out.Receive(ctx); v != 1 || err != nil {
-			t.Fatalf("Receive() = %d, %v; want 1, nil", v, err)
-		}
-		if r := <-res; r != (result{2, "sent"}) {
-			t.Fatalf("Select = %v, want the send", r)
-		}
-	})
-}
-
-// TestSelectGoChannelPairs checks that two Selects with Go channel clauses
-// meet on both ends of a rendezvous channel.
-func TestSelectGoChannelPairs(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		ctx := t.Context()
-		c := channel.New[int](0)
-		g1, g2 := make(chan int), make(chan int)
-		res := make(chan int, 2)
-		go func() {
-			i, _ := channel.Select(ctx, channel.OnGoReceive(g1, nil), channel.OnSend(c, 5, nil))
-			res <- i
-		}()
-		synctest.Wait()
-		go func() {
-			got := 0
-			_, _ = channel.Select(ctx, channel.OnGoReceive(g2, nil), channel.OnReceive(c, func(v int) { got = v }))
-			res <- got
-		}()
-		a, b := <-res, <-res
-		if min(a, b) != 1 || max(a, b) != 5 {
-			t.Fatalf("Selects returned %d and %d; want 1 (the send) and 5 (the value)", a, b)
 		}
 	})
 }

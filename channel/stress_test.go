@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/corral-go/corral/channel"
 )
@@ -62,7 +63,7 @@ func (l *ledger) check(t *testing.T, mayDrop bool) {
 
 // send sends v on c in one of several ways, chosen by k. It reports whether
 // the value was accepted and whether the channel has ended.
-func send(ctx context.Context, c *channel.Chan[int64], v int64, k int, never chan int64) (ok, ended bool) {
+func send(ctx context.Context, c *channel.Chan[int64], v int64, k int) (ok, ended bool) {
 	switch k % 5 {
 	case 0:
 		err := c.Send(ctx, v)
@@ -80,8 +81,8 @@ func send(ctx context.Context, c *channel.Chan[int64], v int64, k int, never cha
 	case 2:
 		i, err := channel.Select(ctx, channel.OnSend(c, v, nil), channel.OnReceive(channel.New[int64](0), nil))
 		return i == 0 && err == nil, err != nil
-	case 3: // a Select with a Go channel clause: its send is kindNotify
-		i, err := channel.Select(ctx, channel.OnSend(c, v, nil), channel.OnGoReceive(never, nil))
+	case 3: // a Select that waits with a timer
+		i, err := channel.Select(ctx, channel.OnSend(c, v, nil), channel.OnTimeout(time.Hour, nil))
 		return i == 0 && err == nil, err != nil
 	default: // a context that ends while the send may be waiting
 		sctx, cancel := context.WithCancel(ctx)
@@ -96,7 +97,7 @@ func send(ctx context.Context, c *channel.Chan[int64], v int64, k int, never cha
 }
 
 // receive receives one value from c in one of several ways, chosen by k.
-func receive(ctx context.Context, c *channel.Chan[int64], k int, never chan int64) (v int64, ok bool, err error) {
+func receive(ctx context.Context, c *channel.Chan[int64], k int) (v int64, ok bool, err error) {
 	switch k % 4 {
 	case 0:
 		v, err = c.Receive(ctx)
@@ -110,8 +111,8 @@ func receive(ctx context.Context, c *channel.Chan[int64], k int, never chan int6
 	case 2:
 		i, err := channel.Select(ctx, channel.OnReceive(c, func(x int64) { v = x }), channel.OnReceive(channel.New[int64](0), nil))
 		return v, i == 0 && err == nil, err
-	default: // provisional receive: may put the value back
-		i, err := channel.Select(ctx, channel.OnReceive(c, func(x int64) { v = x }), channel.OnGoReceive(never, nil))
+	default: // a Select that waits with a timer
+		i, err := channel.Select(ctx, channel.OnReceive(c, func(x int64) { v = x }), channel.OnTimeout(time.Hour, nil))
 		return v, i == 0 && err == nil, err
 	}
 }
@@ -132,7 +133,6 @@ func TestStress(t *testing.T) {
 			t.Run(tc.name+"/"+end, func(t *testing.T) {
 				ctx := context.Background()
 				c := channel.New[int64](tc.capacity)
-				never := make(chan int64)
 				l := newLedger()
 				var total atomic.Int64
 				half := make(chan struct{})
@@ -142,7 +142,7 @@ func TestStress(t *testing.T) {
 					prod.Go(func() {
 						for j := range perProducer {
 							v := int64(p)<<32 | int64(j)
-							ok, ended := send(ctx, c, v, j+p, never)
+							ok, ended := send(ctx, c, v, j+p)
 							if ok {
 								l.accept(v)
 							}
@@ -156,7 +156,7 @@ func TestStress(t *testing.T) {
 					cons.Go(func() {
 						var got []int64
 						for i := 0; ; i++ {
-							v, ok, err := receive(ctx, c, i+k, never)
+							v, ok, err := receive(ctx, c, i+k)
 							if err != nil {
 								if err != channel.ErrClosed && !errors.Is(err, errBoom) {
 									t.Errorf("receive: %v", err)
@@ -204,80 +204,66 @@ func TestStress(t *testing.T) {
 	}
 }
 
-// TestStressSelect runs consumers that Select over two channels and a Go
-// channel at once, with producers on each, so that Select's registration,
-// hand-offs between Selects and the put-back of provisional values all race.
+// TestStressSelect runs producers and consumers that all Select over two
+// channels at once, so that Select's registration and hand-offs between
+// Selects race, and checks that nothing is lost or duplicated and that each
+// consumer gets each producer's values on each channel in order.
 func TestStressSelect(t *testing.T) {
 	perProducer := 1500
 	if testing.Short() {
 		perProducer = 200
 	}
-	putBacks := channel.PutBacks()
-	defer func() { t.Logf("%d values put back", channel.PutBacks()-putBacks) }()
 	for _, capacity := range []int{0, 1, 16, channel.Unlimited} {
 		t.Run(fmt.Sprint(capacity), func(t *testing.T) {
 			ctx := context.Background()
 			a, b := channel.New[int64](capacity), channel.New[int64](capacity)
-			g := make(chan int64, 4)
-			la, lb, lg := newLedger(), newLedger(), newLedger()
+			l := newLedger()
 			var prod, cons sync.WaitGroup
-			for p, c := range []*channel.Chan[int64]{a, b} {
-				l := []*ledger{la, lb}[p]
-				for q := range 2 {
-					prod.Go(func() {
-						for j := range perProducer {
-							v := int64(p*2+q)<<32 | int64(j)
-							// Producers Select too: on their channel or on
-							// the other's, so that Selects meet Selects.
-							i, err := channel.Select(ctx, channel.OnSend(c, v, nil), channel.OnGoReceive(make(chan int64), nil))
-							if i == 0 && err == nil {
-								l.accept(v)
-							}
+			for p := range 4 {
+				prod.Go(func() {
+					for j := range perProducer {
+						// The channel's bit is set by the clause that fires.
+						v := int64(p)<<32 | int64(j)<<1
+						i, err := channel.Select(ctx, channel.OnSend(a, v, nil), channel.OnSend(b, v|1, nil))
+						if err != nil {
+							t.Errorf("Select: %v", err)
+							return
 						}
-					})
-				}
+						l.accept(v | int64(i))
+					}
+				})
 			}
-			prod.Go(func() {
-				for j := range perProducer {
-					v := int64(9)<<32 | int64(j)
-					g <- v
-					lg.accept(v)
-				}
-			})
 			for range 3 {
 				cons.Go(func() {
-					var gotA, gotB, gotG []int64
-					clauses := []channel.Clause{
-						channel.OnReceive(a, func(v int64) { gotA = append(gotA, v) }),
-						channel.OnReceive(b, func(v int64) { gotB = append(gotB, v) }),
-						channel.OnGoReceive(g, func(v int64) { gotG = append(gotG, v) }),
-					}
-					for {
+					var got []int64
+					add := func(v int64) { got = append(got, v) }
+					clauses := []channel.Clause{channel.OnReceive(a, add), channel.OnReceive(b, add)}
+					for clauses[0] != nil || clauses[1] != nil {
 						i, err := channel.Select(ctx, clauses...)
 						if err != nil {
 							if err != channel.ErrClosed {
 								t.Errorf("Select: %v", err)
 							}
 							clauses[i] = nil
-							if clauses[0] == nil && clauses[1] == nil && clauses[2] == nil {
-								break
-							}
 						}
 					}
-					la.receive(gotA)
-					lb.receive(gotB)
-					lg.receive(gotG)
+					last := map[int64]int64{} // by producer and channel
+					for _, v := range got {
+						key := v>>32<<1 | v&1
+						if p, ok := last[key]; ok && v <= p {
+							t.Errorf("received %x after %x", v, p)
+						}
+						last[key] = v
+					}
+					l.receive(got)
 				})
 			}
 			prod.Wait()
 			_ = a.Close()
 			_ = b.Close()
-			close(g)
 			cons.Wait()
-			la.check(t, false)
-			lb.check(t, false)
-			lg.check(t, false)
-			if n := len(la.received) + len(lb.received); n != 4*perProducer {
+			l.check(t, false)
+			if n := len(l.received); n != 4*perProducer {
 				t.Fatalf("received %d values, want %d", n, 4*perProducer)
 			}
 		})

@@ -27,40 +27,11 @@ const (
 type waiter struct {
 	ready chan struct{} // capacity 1
 	state atomic.Int32
-	// poke is set only for a Select with plain Go channel clauses: it asks
-	// the Select to look at its channels again (see kindNotify).
-	poke chan struct{}
 }
 
 func (w *waiter) claim(to int32) bool { return w.state.CompareAndSwap(stateWaiting, to) }
 
 func (w *waiter) signal() { w.ready <- struct{}{} }
-
-// nudge pokes a waiter of a Select with plain Go channel clauses without
-// blocking; one pending poke is as good as many.
-func (w *waiter) nudge() {
-	select {
-	case w.poke <- struct{}{}:
-	default:
-	}
-}
-
-// Node kinds: how a counterpart may complete a queued node.
-const (
-	// kindPlain nodes are completed by a counterpart, which moves the value.
-	kindPlain uint8 = iota
-	// kindProvisional nodes are receive nodes of a Select with plain Go
-	// channel clauses. A sender hands them a value as usual, but the value
-	// counts as in flight in its channel until the Select settles: the
-	// Select may have received from a plain Go channel at the same moment,
-	// and then it puts the value back at the head of the buffer.
-	kindProvisional
-	// kindNotify nodes are send nodes of a Select with plain Go channel
-	// clauses. A receiver cannot take their value (it could not be given
-	// back); it nudges the Select, which looks again and completes the
-	// exchange itself. Close and Fail complete them with an error as usual.
-	kindNotify
-)
 
 // node is one queued operation on a Chan[T]: a blocked Send or Receive, or
 // one clause of a blocked Select. Nodes are linked into a channel's wait
@@ -73,10 +44,8 @@ type node[T any] struct {
 	c          *Chan[T]
 	next, prev *node[T]
 	linked     bool
-	send       bool // queued on sendq (else recvq)
-	lone       bool // the node of a Send or Receive, not of a Select (see waiter)
-	kind       uint8
-	inFlight   bool  // a kindProvisional node holds a value counted in c.inFlight
+	send       bool  // queued on sendq (else recvq)
+	lone       bool  // the node of a Send or Receive, not of a Select (see waiter)
 	idx        int32 // clause index; 0 for Send and Receive
 	val        T
 	err        error

@@ -180,8 +180,8 @@ func TestActorMailbox(t *testing.T) {
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 			defer cancel()
-			if err := blocking.TellContext(ctx, func(*counter) {}); !errors.Is(err, context.DeadlineExceeded) {
-				t.Errorf("TellContext to a full blocking mailbox = %v, want DeadlineExceeded", err)
+			if _, err := dispatcher.Ask(ctx, blocking, func(*counter) (int, error) { return 0, nil }); !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("Ask to a full blocking mailbox = %v, want DeadlineExceeded", err)
 			}
 			accepted := make(chan error)
 			go func() { accepted <- blocking.Tell(func(*counter) {}) }()
@@ -202,13 +202,29 @@ func TestActorMisuse(t *testing.T) {
 		want string
 	}{
 		{"nil scope", func(*scope.Scope, *dispatcher.Actor[*counter]) { dispatcher.NewActor(nil, &counter{}) }, "dispatcher: NewActor called with nil s"},
-		{"max running", func(s *scope.Scope, _ *dispatcher.Actor[*counter]) {
-			dispatcher.NewActor(s, &counter{}, dispatcher.WithMaxRunning(2))
-		}, "dispatcher: NewActor called with WithMaxRunning"},
+		{"ended scope", func(*scope.Scope, *dispatcher.Actor[*counter]) { dispatcher.NewActor(endedScope(), &counter{}) }, "dispatcher: NewActor called with a scope that has ended"},
+		{"nil option", func(s *scope.Scope, _ *dispatcher.Actor[*counter]) { dispatcher.NewActor(s, &counter{}, nil) }, "dispatcher: NewActor called with a nil option"},
+		{"Tell nil receiver", func(*scope.Scope, *dispatcher.Actor[*counter]) {
+			var a *dispatcher.Actor[*counter]
+			_ = a.Tell(func(*counter) {})
+		}, "dispatcher: Tell called on a nil *Actor"},
+		{"Shutdown nil receiver", func(*scope.Scope, *dispatcher.Actor[*counter]) {
+			var a *dispatcher.Actor[*counter]
+			_ = a.Shutdown(context.Background())
+		}, "dispatcher: Shutdown called on a nil *Actor"},
+		{"Done nil receiver", func(*scope.Scope, *dispatcher.Actor[*counter]) {
+			var a *dispatcher.Actor[*counter]
+			a.Done()
+		}, "dispatcher: Done called on a nil *Actor"},
+		{"Shutdown nil ctx", func(_ *scope.Scope, a *dispatcher.Actor[*counter]) {
+			var noCtx context.Context
+			_ = a.Shutdown(noCtx)
+		}, "dispatcher: Shutdown called with nil ctx; pass context.Background()"},
+		{"Ask nil ctx", func(_ *scope.Scope, a *dispatcher.Actor[*counter]) {
+			var noCtx context.Context
+			_, _ = dispatcher.Ask(noCtx, a, func(*counter) (int, error) { return 0, nil })
+		}, "dispatcher: Ask called with nil ctx; pass context.Background()"},
 		{"Tell nil f", func(_ *scope.Scope, a *dispatcher.Actor[*counter]) { _ = a.Tell(nil) }, "dispatcher: Tell called with nil f"},
-		{"TellContext nil f", func(_ *scope.Scope, a *dispatcher.Actor[*counter]) {
-			_ = a.TellContext(context.Background(), nil)
-		}, "dispatcher: TellContext called with nil f"},
 		{"Ask nil f", func(_ *scope.Scope, a *dispatcher.Actor[*counter]) {
 			_, _ = dispatcher.Ask[*counter, int](context.Background(), a, nil)
 		}, "dispatcher: Ask called with nil f"},

@@ -19,8 +19,11 @@ import (
 // complete is safe to call from any goroutine, at any time, any number of
 // times: the first call wins and the later ones are ignored, as is a call
 // that comes after Await gave up. It may be called synchronously, inside
-// register, and it never blocks. Await panics if register is nil.
+// register, and it never blocks. Await panics if ctx or register is nil.
 func Await[T any](ctx context.Context, register func(complete func(v T, err error)) (cancel func())) (T, error) {
+	if ctx == nil {
+		panic("dispatcher: Await called with nil ctx; pass context.Background() or the caller's context")
+	}
 	if register == nil {
 		panic("dispatcher: Await called with nil register")
 	}

@@ -188,9 +188,6 @@ func TestClosedAfterOuterEnds(t *testing.T) {
 	if err := d.RunAsync(noop, nil); !errors.Is(err, dispatcher.ErrClosed) {
 		t.Errorf("RunAsync = %v, want ErrClosed", err)
 	}
-	if err := d.RunAsyncContext(context.Background(), noop, nil); !errors.Is(err, dispatcher.ErrClosed) {
-		t.Errorf("RunAsyncContext = %v, want ErrClosed", err)
-	}
 	task := d.Submit(noop)
 	select {
 	case <-task.Done():
@@ -221,33 +218,43 @@ func TestClosedWhenOuterFails(t *testing.T) {
 }
 
 func TestMisusePanics(t *testing.T) {
-	noop := func(*scope.Scope) error { return nil }
+	var (
+		noCtx   context.Context
+		nilD    *dispatcher.Dispatcher
+		nilTask *dispatcher.Task
+	)
+	ended := endedScope()
 	tests := []struct {
 		name string
 		give func(d *dispatcher.Dispatcher, s *scope.Scope)
 		want string
 	}{
 		{"New nil outer", func(*dispatcher.Dispatcher, *scope.Scope) { dispatcher.New(nil) }, "dispatcher: New called with nil outer"},
+		{"New ended scope", func(*dispatcher.Dispatcher, *scope.Scope) { dispatcher.New(ended) }, "dispatcher: New called with a scope that has ended"},
 		{"RunAsync nil task", func(d *dispatcher.Dispatcher, _ *scope.Scope) { _ = d.RunAsync(nil, nil) }, "dispatcher: RunAsync called with nil task"},
-		{"RunAsyncContext nil task", func(d *dispatcher.Dispatcher, _ *scope.Scope) {
-			_ = d.RunAsyncContext(context.Background(), nil, nil)
-		}, "dispatcher: RunAsyncContext called with nil task"},
-		{"RunAsyncContext nil ctx", func(d *dispatcher.Dispatcher, _ *scope.Scope) {
-			var noCtx context.Context
-			_ = d.RunAsyncContext(noCtx, noop, nil)
-		}, "dispatcher: RunAsyncContext called with nil ctx"},
 		{"Submit nil task", func(d *dispatcher.Dispatcher, _ *scope.Scope) { d.Submit(nil) }, "dispatcher: Submit called with nil task"},
-		{"SubmitContext nil task", func(d *dispatcher.Dispatcher, _ *scope.Scope) {
-			d.SubmitContext(context.Background(), nil)
-		}, "dispatcher: SubmitContext called with nil task"},
-		{"Lane RunAsync nil task", func(d *dispatcher.Dispatcher, _ *scope.Scope) { _ = d.NewLane().RunAsync(nil, nil) }, "dispatcher: RunAsync called with nil task"},
-		{"mailbox without max running", func(_ *dispatcher.Dispatcher, s *scope.Scope) {
+		{"lane RunAsync nil task", func(d *dispatcher.Dispatcher, _ *scope.Scope) { _ = d.NewLane().RunAsync(nil, nil) }, "dispatcher: RunAsync called with nil task"},
+		{"RunAsync nil receiver", func(*dispatcher.Dispatcher, *scope.Scope) { _ = nilD.RunAsync(noop, nil) }, "dispatcher: RunAsync called on a nil *Dispatcher"},
+		{"Submit nil receiver", func(*dispatcher.Dispatcher, *scope.Scope) { nilD.Submit(noop) }, "dispatcher: Submit called on a nil *Dispatcher"},
+		{"NewLane nil receiver", func(*dispatcher.Dispatcher, *scope.Scope) { nilD.NewLane() }, "dispatcher: NewLane called on a nil *Dispatcher"},
+		{"Shutdown nil receiver", func(*dispatcher.Dispatcher, *scope.Scope) { _ = nilD.Shutdown(context.Background()) }, "dispatcher: Shutdown called on a nil *Dispatcher"},
+		{"Shutdown nil ctx", func(d *dispatcher.Dispatcher, _ *scope.Scope) { _ = d.Shutdown(noCtx) }, "dispatcher: Shutdown called with nil ctx; pass context.Background()"},
+		{"Wait nil ctx", func(d *dispatcher.Dispatcher, _ *scope.Scope) { _ = d.Submit(noop).Wait(noCtx) }, "dispatcher: Wait called with nil ctx; pass context.Background()"},
+		{"Wait nil receiver", func(*dispatcher.Dispatcher, *scope.Scope) { _ = nilTask.Wait(context.Background()) }, "dispatcher: Wait called on a nil *Task"},
+		{"Cancel nil receiver", func(*dispatcher.Dispatcher, *scope.Scope) { nilTask.Cancel() }, "dispatcher: Cancel called on a nil *Task"},
+		{"Done nil receiver", func(*dispatcher.Dispatcher, *scope.Scope) { nilTask.Done() }, "dispatcher: Done called on a nil *Task"},
+		{"Await nil ctx", func(*dispatcher.Dispatcher, *scope.Scope) {
+			_, _ = dispatcher.Await(noCtx, func(func(int, error)) func() { return nil })
+		}, "dispatcher: Await called with nil ctx; pass context.Background()"},
+		{"mailbox without limit", func(_ *dispatcher.Dispatcher, s *scope.Scope) {
 			dispatcher.New(s, dispatcher.WithMailbox(1, dispatcher.Reject))
-		}, "dispatcher: New called with WithMailbox but without WithMaxRunning"},
+		}, "dispatcher: New called with WithMailbox but without WithLimit or WithRateLimit"},
 		{"negative mailbox", func(*dispatcher.Dispatcher, *scope.Scope) { dispatcher.WithMailbox(-1, dispatcher.Block) }, "dispatcher: WithMailbox called with negative n"},
-		{"unknown policy", func(*dispatcher.Dispatcher, *scope.Scope) { dispatcher.WithMailbox(1, 0) }, "dispatcher: WithMailbox called with unknown policy"},
+		{"unknown policy", func(*dispatcher.Dispatcher, *scope.Scope) { dispatcher.WithMailbox(1, dispatcher.Policy(7)) }, "dispatcher: WithMailbox called with unknown policy"},
+		{"limit 0", func(*dispatcher.Dispatcher, *scope.Scope) { dispatcher.WithLimit(0) }, "dispatcher: WithLimit called with n < 1"},
 		{"max running 0", func(*dispatcher.Dispatcher, *scope.Scope) { dispatcher.WithMaxRunning(0) }, "dispatcher: WithMaxRunning called with n < 1"},
-		{"nil option", func(_ *dispatcher.Dispatcher, s *scope.Scope) { dispatcher.New(s, nil) }, "dispatcher: nil Option"},
+		{"nil rate limiter", func(*dispatcher.Dispatcher, *scope.Scope) { dispatcher.WithRateLimit(nil) }, "dispatcher: WithRateLimit called with nil limiter"},
+		{"nil option", func(_ *dispatcher.Dispatcher, s *scope.Scope) { dispatcher.New(s, nil) }, "dispatcher: New called with a nil option"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -261,6 +268,13 @@ func TestMisusePanics(t *testing.T) {
 			})
 		})
 	}
+}
+
+// endedScope returns a scope that has ended.
+func endedScope() *scope.Scope {
+	var ended *scope.Scope
+	_ = scope.Supervised(context.Background(), func(s *scope.Scope) error { ended = s; return nil })
+	return ended
 }
 
 func TestEveryTaskStartsAtOnce(t *testing.T) {

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/corral-go/corral/dispatcher"
 	"github.com/corral-go/corral/scope"
 )
@@ -105,7 +107,7 @@ func ExampleDispatcher_Submit() {
 func ExampleDispatcher_NewLane() {
 	var order []string
 	_ = scope.Supervised(context.Background(), func(s *scope.Scope) error {
-		d := dispatcher.New(s, dispatcher.WithMaxRunning(1))
+		d := dispatcher.New(s, dispatcher.WithLimit(1))
 		gate := make(chan struct{})
 		_ = d.RunAsync(func(*scope.Scope) error { <-gate; return nil }, nil) // holds the slot
 		record := func(name string) func(*scope.Scope) error {
@@ -129,10 +131,56 @@ func ExampleDispatcher_NewLane() {
 	// Output: [flood0 polite0 flood1 polite1 flood2 flood3]
 }
 
+// This example demonstrates a graceful shutdown: Shutdown refuses new tasks,
+// lets every accepted one run to its end, and returns nil, all before the
+// outer scope ends.
+func ExampleDispatcher_Shutdown() {
+	_ = scope.Supervised(context.Background(), func(s *scope.Scope) error {
+		d := dispatcher.New(s, dispatcher.WithLimit(2))
+		var mu sync.Mutex
+		done := 0
+		for range 10 { // two run at once; eight wait
+			_ = d.RunAsync(func(*scope.Scope) error {
+				mu.Lock()
+				done++
+				mu.Unlock()
+				return nil
+			}, nil)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second) // the grace period
+		defer cancel()
+		fmt.Println("Shutdown:", d.Shutdown(ctx))
+		fmt.Println("tasks done:", done)
+		fmt.Println("RunAsync after:", d.RunAsync(func(*scope.Scope) error { return nil }, nil))
+		return nil
+	})
+	// Output:
+	// Shutdown: <nil>
+	// tasks done: 10
+	// RunAsync after: dispatcher: closed
+}
+
+// This example demonstrates a rate limit in front of the task starts: the
+// tasks wait for a token of a golang.org/x/time/rate limiter, in the order
+// they were submitted.
+func ExampleWithRateLimit() {
+	var order []int
+	_ = scope.Supervised(context.Background(), func(s *scope.Scope) error {
+		limiter := rate.NewLimiter(rate.Every(time.Millisecond), 1) // one start per millisecond
+		d := dispatcher.New(s, dispatcher.WithRateLimit(limiter), dispatcher.WithLimit(1))
+		for i := range 5 {
+			_ = d.RunAsync(func(*scope.Scope) error { order = append(order, i); return nil }, nil)
+		}
+		return d.Shutdown(context.Background())
+	})
+	fmt.Println(order)
+	// Output: [0 1 2 3 4]
+}
+
 // This example demonstrates a bounded mailbox that rejects work when full.
 func ExampleWithMailbox() {
 	_ = scope.Supervised(context.Background(), func(s *scope.Scope) error {
-		d := dispatcher.New(s, dispatcher.WithMaxRunning(1), dispatcher.WithMailbox(1, dispatcher.Reject))
+		d := dispatcher.New(s, dispatcher.WithLimit(1), dispatcher.WithMailbox(1, dispatcher.Reject))
 		gate := make(chan struct{})
 		defer close(gate)
 		noop := func(*scope.Scope) error { return nil }
@@ -175,6 +223,28 @@ func ExampleNewActor() {
 	// 70 <nil>
 	// 70 insufficient funds
 	// 0 <nil>
+}
+
+// This example demonstrates that an actor runs every function it accepted
+// before it stops at its scope's normal end, and that Shutdown does the same
+// earlier.
+func ExampleActor_Shutdown() {
+	var total int
+	_ = scope.Supervised(context.Background(), func(s *scope.Scope) error {
+		acct := dispatcher.NewActor(s, &account{})
+		for range 100 {
+			_ = acct.Tell(func(a *account) { a.balance++ })
+		}
+		_ = acct.Tell(func(a *account) { total = a.balance })
+		fmt.Println("Shutdown:", acct.Shutdown(context.Background()))
+		fmt.Println("Tell after:", acct.Tell(func(a *account) {}))
+		return nil
+	})
+	fmt.Println("balance:", total)
+	// Output:
+	// Shutdown: <nil>
+	// Tell after: dispatcher: closed
+	// balance: 100
 }
 
 // This example demonstrates Await bridging a one-shot callback API, here

@@ -21,7 +21,7 @@ func TestFairnessFloodDoesNotStarveOtherLane(t *testing.T) {
 	const flood = 1000
 	tr := new(trail)
 	_ = scope.Supervised(context.Background(), func(s *scope.Scope) error {
-		d := dispatcher.New(s, dispatcher.WithMaxRunning(1))
+		d := dispatcher.New(s, dispatcher.WithLimit(1))
 		release := occupy(t, d)
 		var handles []*dispatcher.Task
 		for i := range flood { // the flooder, on the default lane
@@ -53,7 +53,7 @@ func TestFairnessRoundRobinAcrossLanes(t *testing.T) {
 	var mu sync.Mutex
 	var starts []start
 	_ = scope.Supervised(context.Background(), func(s *scope.Scope) error {
-		d := dispatcher.New(s, dispatcher.WithMaxRunning(1))
+		d := dispatcher.New(s, dispatcher.WithLimit(1))
 		release := occupy(t, d)
 		var submitters sync.WaitGroup
 		handles := make([][]*dispatcher.Task, len(sizes))
@@ -109,7 +109,7 @@ func TestFairnessUnderConcurrentFlood(t *testing.T) {
 	// caller submits.
 	tr := new(trail)
 	_ = scope.Supervised(context.Background(), func(s *scope.Scope) error {
-		d := dispatcher.New(s, dispatcher.WithMaxRunning(1))
+		d := dispatcher.New(s, dispatcher.WithLimit(1))
 		stop, flooding := make(chan struct{}), make(chan struct{})
 		var flooder sync.WaitGroup
 		flooder.Go(func() {
@@ -155,7 +155,7 @@ func TestFIFOWithinALane(t *testing.T) {
 	// it does delay the tasks submitted after it.
 	tr := new(trail)
 	_ = scope.Supervised(context.Background(), func(s *scope.Scope) error {
-		d := dispatcher.New(s, dispatcher.WithMaxRunning(1))
+		d := dispatcher.New(s, dispatcher.WithLimit(1))
 		release := occupy(t, d)
 		first := d.Submit(func(*scope.Scope) error { tr.add("early caller"); return nil })
 		var flood []*dispatcher.Task
@@ -183,7 +183,7 @@ func TestFIFOWithinALane(t *testing.T) {
 func TestMailboxBoundIsPerLane(t *testing.T) {
 	noop := func(*scope.Scope) error { return nil }
 	_ = scope.Supervised(context.Background(), func(s *scope.Scope) error {
-		d := dispatcher.New(s, dispatcher.WithMaxRunning(1), dispatcher.WithMailbox(5, dispatcher.Reject))
+		d := dispatcher.New(s, dispatcher.WithLimit(1), dispatcher.WithMailbox(5, dispatcher.Reject))
 		release := occupy(t, d)
 		defer close(release)
 		flooder := d.NewLane()

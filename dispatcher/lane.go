@@ -1,237 +1,248 @@
 package dispatcher
 
-import (
-	"context"
+// How a submission is accepted, and how tasks wait in lanes. Everything
+// below that ends in Locked runs with the core's mutex held.
 
-	"github.com/corral-go/corral/scope"
-)
-
-// A Lane is one caller's queue into a [Dispatcher]: give each independent
-// source of work (a connection, a tenant, a subscription) its own lane, and a
-// source that floods the dispatcher delays only its own tasks. Create one
-// with [Dispatcher.NewLane]; the Dispatcher's own methods use its default
-// lane.
-//
-// Lanes matter only when tasks wait, that is with [WithMaxRunning]. Waiting
-// tasks then start lane by lane in turn (round-robin), first-in first-out
-// within a lane; a bounded mailbox ([WithMailbox]) bounds each lane
-// separately. A Lane holds nothing while it has no waiting task, so there is
-// nothing to close: drop it when its caller goes away.
-//
-// A Lane is safe for concurrent use.
-type Lane struct {
-	d *Dispatcher
-
-	// Guarded by d.mu. The list holds the lane's waiting tasks, oldest
-	// first: first the admitted ones (the mailbox), then those of blocked
-	// submitters, from blocked on.
-	head, tail *Task
-	waiting    int   // admitted tasks in the list
-	blocked    *Task // the first task of a blocked submitter, or nil
-	inRing     bool  // in d's ring of lanes that may have waiting tasks
-	ringNext   *Lane
-}
-
-// RunAsync is [Dispatcher.RunAsync] in this lane.
-func (l *Lane) RunAsync(task func(s *scope.Scope) error, onError func(err error)) error {
-	mustTask("RunAsync", task)
-	return l.submit(context.Background(), &Task{body: task, onError: onError})
-}
-
-// RunAsyncContext is [Dispatcher.RunAsyncContext] in this lane.
-func (l *Lane) RunAsyncContext(ctx context.Context, task func(s *scope.Scope) error, onError func(err error)) error {
-	mustTask("RunAsyncContext", task)
-	mustCtx("RunAsyncContext", ctx)
-	return l.submit(ctx, &Task{body: task, onError: onError})
-}
-
-// Submit is [Dispatcher.Submit] in this lane.
-func (l *Lane) Submit(task func(s *scope.Scope) error) *Task {
-	mustTask("Submit", task)
-	t := newHandle(task)
-	if err := l.submit(context.Background(), t); err != nil {
-		t.state.Store(taskDone)
-		t.complete(err)
-	}
-	return t
-}
-
-// SubmitContext is [Dispatcher.SubmitContext] in this lane.
-func (l *Lane) SubmitContext(ctx context.Context, task func(s *scope.Scope) error) *Task {
-	mustTask("SubmitContext", task)
-	mustCtx("SubmitContext", ctx)
-	t := newHandle(task)
-	if err := l.submit(ctx, t); err != nil {
-		t.state.Store(taskDone)
-		t.complete(err)
-	}
-	return t
-}
-
-// submit accepts t: it starts it at once if there is no limit on running
-// tasks or a running slot is free, queues it if the lane's mailbox has room,
-// and otherwise applies the full-mailbox policy. A nil result means t was accepted and will run or be completed by
-// the dispatcher; otherwise t was not published anywhere.
-func (l *Lane) submit(ctx context.Context, t *Task) error {
-	d := l.d
-	t.lane = l
-	d.submitting.Add(1)
-	defer d.leave()
-	if d.closing.Load() {
+// submit accepts t, or returns why not: ErrClosed or ErrFull. Without a
+// limit or a rate limit t starts at once; otherwise it starts at once if it
+// can without overtaking a waiting task, waits in the lane's mailbox if
+// there is room, and else follows the mailbox's policy. On acceptance the
+// count that submit adds to live belongs to t until t ends.
+func (d *Dispatcher) submit(t *Task) error {
+	c := d.c
+	c.live.Add(1)
+	if c.closing.Load() {
+		c.leave()
 		return ErrClosed
 	}
-	if d.cfg.maxRunning == 0 {
-		d.start(t)
+	if !c.gated {
+		c.start(t) // t is taskStarting, the zero state
 		return nil
 	}
-	d.mu.Lock()
-	if d.closed {
-		d.mu.Unlock()
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		c.leave()
 		return ErrClosed
 	}
-	if d.running < d.cfg.maxRunning {
-		// A free slot implies that no task is waiting (a slot that frees
-		// goes to the next waiting task at once), so starting t now does
-		// not overtake anyone.
-		d.running++
-		d.mu.Unlock()
-		d.start(t)
+	if c.canStartLocked() {
+		if c.cfg.limit != 0 {
+			c.running++
+		}
+		c.mu.Unlock()
+		c.start(t)
 		return nil
 	}
-	if !d.cfg.bounded || l.waiting < d.cfg.mailbox {
-		l.pushLocked(t, true)
-		d.mu.Unlock()
+	if !c.cfg.bounded || d.waiting < c.cfg.mailbox {
+		d.pushLocked(t, taskWaiting)
+		pace := c.wantPacerLocked()
+		if pace {
+			c.live.Add(1) // keeps the outer scope open until the pacer has started
+		}
+		c.mu.Unlock()
+		if pace {
+			c.spawn(&runner{c: c, pace: true})
+			c.leave()
+		}
 		return nil
 	}
-	if d.cfg.policy == Reject {
-		d.mu.Unlock()
+	if c.cfg.policy == Reject {
+		c.mu.Unlock()
+		c.leave()
 		return ErrFull
 	}
-	// Block: queue t behind the mailbox, so blocked submitters are served
-	// in order, and wait for popLocked or admitLocked to admit it.
-	t.ready = make(chan struct{})
-	l.pushLocked(t, false)
-	d.mu.Unlock()
-	select {
-	case <-t.ready:
-	case <-ctx.Done():
+	// Block: queue t behind the mailbox, so that blocked submitters are
+	// served in order, and wait until popLocked or admitLocked accepts it,
+	// or the dispatcher's closing turns it away.
+	t.ready = make(chan error, 1)
+	d.pushLocked(t, taskBlocked)
+	c.mu.Unlock()
+	if err := <-t.ready; err != nil {
+		c.leave()
+		return err
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	switch {
-	case t.admitted:
-		return nil // accepted, even if ctx ended meanwhile
-	case t.rejected != nil:
-		return t.rejected
-	}
-	l.unlinkLocked(t)
-	return ctx.Err()
+	return nil
 }
 
-// pushLocked appends t to the lane's list, as a mailbox entry if admitted and
-// as a blocked submitter's otherwise.
-func (l *Lane) pushLocked(t *Task, admitted bool) {
-	t.inQueue, t.admitted = true, admitted
-	t.prev, t.next = l.tail, nil
-	if l.tail != nil {
-		l.tail.next = t
+// canStartLocked reports whether a task submitted now may start at once: a
+// running slot is free and, with a rate limit, no task waits for a token and
+// one is available now. Without a rate limit a free slot implies that no task
+// is waiting (a slot that frees goes to the next waiting task at once), so
+// starting now overtakes no one.
+func (c *core) canStartLocked() bool {
+	if !c.slotFreeLocked() {
+		return false
+	}
+	if c.cfg.rate == nil {
+		return true
+	}
+	return !c.pacing && c.ring == nil && c.cfg.rate.Allow()
+}
+
+func (c *core) slotFreeLocked() bool { return c.cfg.limit == 0 || c.running < c.cfg.limit }
+
+// pushLocked appends t to the lane's list in state s: taskWaiting for a
+// mailbox entry, taskBlocked for a blocked submitter's task.
+func (d *Dispatcher) pushLocked(t *Task, s uint32) {
+	t.state.Store(s)
+	t.prev, t.next = d.tail, nil
+	if d.tail != nil {
+		d.tail.next = t
 	} else {
-		l.head = t
+		d.head = t
 	}
-	l.tail = t
-	if admitted {
-		l.waiting++
-	} else if l.blocked == nil {
-		l.blocked = t
+	d.tail = t
+	if s == taskWaiting {
+		d.waiting++
+	} else if d.blocked == nil {
+		d.blocked = t
 	}
-	if !l.inRing {
-		l.d.ringPushLocked(l)
+	if !d.inRing {
+		d.c.ringPushLocked(d)
 	}
 }
 
-// popLocked removes and returns the lane's oldest task, or nil. A blocked
-// submitter's task popped here starts without passing through the mailbox
-// (possible only with a mailbox of 0); its submitter is released.
-func (l *Lane) popLocked() *Task {
-	t := l.head
+// popLocked removes the lane's oldest task, moves it to taskStarting and
+// returns it, or returns nil. A blocked submitter's task popped here starts
+// without passing through the mailbox (possible only with a mailbox of 0);
+// its submitter is released.
+func (d *Dispatcher) popLocked() *Task {
+	t := d.head
 	if t == nil {
 		return nil
 	}
-	l.unlinkLocked(t)
-	if t.ready != nil && !t.admitted {
-		t.admitted = true
-		close(t.ready)
+	blocked := t.state.Load() == taskBlocked
+	d.unlinkLocked(t)
+	t.state.Store(taskStarting)
+	if blocked {
+		t.ready <- nil // accepted: the task may run and end before its submitter wakes
 	}
 	return t
 }
 
-// unlinkLocked takes t out of the lane's list, if it is still there, and
-// admits blocked submitters into the room that leaves.
-func (l *Lane) unlinkLocked(t *Task) {
-	if !t.inQueue {
-		return
+// unlinkLocked takes t out of the lane's list and admits blocked submitters
+// into the room that leaves. t's state is still the one it had in the list.
+func (d *Dispatcher) unlinkLocked(t *Task) {
+	if t == d.blocked {
+		d.blocked = t.next
 	}
-	t.inQueue = false
-	if t == l.blocked {
-		l.blocked = t.next
-	}
-	if t.admitted {
-		l.waiting--
+	if t.state.Load() != taskBlocked {
+		d.waiting--
 	}
 	if t.prev != nil {
 		t.prev.next = t.next
 	} else {
-		l.head = t.next
+		d.head = t.next
 	}
 	if t.next != nil {
 		t.next.prev = t.prev
 	} else {
-		l.tail = t.prev
+		d.tail = t.prev
 	}
 	t.next, t.prev = nil, nil
-	l.admitLocked()
+	d.admitLocked()
 }
 
 // admitLocked moves blocked submitters' tasks into the mailbox while it has
 // room, oldest first, and releases their submitters.
-func (l *Lane) admitLocked() {
-	for l.blocked != nil && l.waiting < l.d.cfg.mailbox {
-		t := l.blocked
-		l.blocked = t.next
-		t.admitted = true
-		l.waiting++
-		close(t.ready)
+func (d *Dispatcher) admitLocked() {
+	for d.blocked != nil && d.waiting < d.c.cfg.mailbox {
+		t := d.blocked
+		d.blocked = t.next
+		t.state.Store(taskWaiting)
+		d.waiting++
+		t.ready <- nil
 	}
 }
 
-// drainLocked empties the lane when the dispatcher closes: blocked
-// submitters are turned away with ErrClosed, and the admitted tasks that no
-// Cancel has claimed are appended to dropped, to be completed with ErrClosed.
-func (l *Lane) drainLocked(dropped []*Task) []*Task {
-	for t := l.head; t != nil; {
+// turnAwayLocked ends the lane's blocked submissions when the dispatcher
+// closes: their tasks were never accepted, and their submitters return
+// ErrClosed. The mailbox stays.
+func (d *Dispatcher) turnAwayLocked() {
+	t := d.blocked
+	if t == nil {
+		return
+	}
+	if t.prev != nil {
+		t.prev.next = nil
+	} else {
+		d.head = nil
+	}
+	d.tail, d.blocked = t.prev, nil
+	for t != nil {
 		next := t.next
-		t.inQueue, t.next, t.prev = false, nil, nil
-		switch {
-		case !t.admitted:
-			t.rejected = ErrClosed
-			close(t.ready)
-		case t.state.CompareAndSwap(taskQueued, taskDone):
-			dropped = append(dropped, t)
-		}
+		t.next, t.prev = nil, nil
+		t.state.Store(taskDone)
+		t.ready <- ErrClosed
 		t = next
 	}
-	l.head, l.tail, l.blocked, l.waiting = nil, nil, nil, 0
+}
+
+// dropLocked empties the lane when the dispatcher drops its waiting tasks,
+// and appends them to dropped, to be reported ErrClosed. Blocked submitters
+// were turned away already, when the dispatcher closed.
+func (d *Dispatcher) dropLocked(dropped []*Task) []*Task {
+	for t := d.head; t != nil; {
+		next := t.next
+		t.next, t.prev = nil, nil
+		t.state.Store(taskDone)
+		dropped = append(dropped, t)
+		t = next
+	}
+	d.head, d.tail, d.blocked, d.waiting = nil, nil, nil, 0
 	return dropped
 }
 
-func mustTask(method string, task func(s *scope.Scope) error) {
-	if task == nil {
-		panic("dispatcher: " + method + " called with nil task")
+// ringPushLocked appends lane d to the ring of lanes that may have waiting
+// tasks.
+func (c *core) ringPushLocked(d *Dispatcher) {
+	d.inRing, d.ringNext = true, nil
+	if c.ringTail != nil {
+		c.ringTail.ringNext = d
+	} else {
+		c.ring = d
 	}
+	c.ringTail = d
 }
 
-func mustCtx(method string, ctx context.Context) {
-	if ctx == nil {
-		panic("dispatcher: " + method + " called with nil ctx")
+// ringPopLocked removes and returns the first lane of the ring, or nil.
+func (c *core) ringPopLocked() *Dispatcher {
+	d := c.ring
+	if d == nil {
+		return nil
+	}
+	c.ring = d.ringNext
+	if c.ring == nil {
+		c.ringTail = nil
+	}
+	d.inRing, d.ringNext = false, nil
+	return d
+}
+
+// nextLocked returns the task that a free running slot (or token) should
+// start next, in taskStarting, or nil: the oldest waiting task of the lane
+// whose turn it is. That lane then goes to the back of the ring if it has
+// more tasks waiting, so that lanes take turns (round-robin) however many
+// tasks each has queued. Once the dispatcher has dropped its waiting tasks,
+// or its context has ended (the drop is coming), nothing starts.
+//
+// Lanes whose tasks were all cancelled stay in the ring until their turn
+// comes, and are skipped then.
+func (c *core) nextLocked() *Task {
+	if c.forced || c.ctx.Err() != nil {
+		return nil
+	}
+	for {
+		d := c.ringPopLocked()
+		if d == nil {
+			return nil
+		}
+		t := d.popLocked()
+		if d.head != nil {
+			c.ringPushLocked(d)
+		}
+		if t != nil {
+			return t
+		}
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
-	"time"
 
 	"github.com/corral-go/corral/dispatcher"
 	"github.com/corral-go/corral/scope"
@@ -32,7 +31,7 @@ func occupy(t *testing.T, d *dispatcher.Dispatcher) (release chan struct{}) {
 func TestMailboxReject(t *testing.T) {
 	noop := func(*scope.Scope) error { return nil }
 	_ = scope.Supervised(context.Background(), func(s *scope.Scope) error {
-		d := dispatcher.New(s, dispatcher.WithMaxRunning(1), dispatcher.WithMailbox(2, dispatcher.Reject))
+		d := dispatcher.New(s, dispatcher.WithLimit(1), dispatcher.WithMailbox(2, dispatcher.Reject))
 		release := occupy(t, d)
 		defer close(release)
 		for i := range 2 {
@@ -52,7 +51,7 @@ func TestMailboxReject(t *testing.T) {
 
 func TestMailboxRejectZeroIsTryStart(t *testing.T) {
 	_ = scope.Supervised(context.Background(), func(s *scope.Scope) error {
-		d := dispatcher.New(s, dispatcher.WithMaxRunning(1), dispatcher.WithMailbox(0, dispatcher.Reject))
+		d := dispatcher.New(s, dispatcher.WithLimit(1), dispatcher.WithMailbox(0, dispatcher.Reject))
 		release := occupy(t, d)
 		if err := d.RunAsync(func(*scope.Scope) error { return nil }, nil); !errors.Is(err, dispatcher.ErrFull) {
 			t.Errorf("RunAsync with every slot taken = %v, want ErrFull", err)
@@ -66,7 +65,7 @@ func TestMailboxBlock(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		tr := new(trail)
 		_ = scope.Supervised(context.Background(), func(s *scope.Scope) error {
-			d := dispatcher.New(s, dispatcher.WithMaxRunning(1), dispatcher.WithMailbox(1, dispatcher.Block))
+			d := dispatcher.New(s, dispatcher.WithLimit(1), dispatcher.WithMailbox(1, dispatcher.Block))
 			release := occupy(t, d)
 			task := func(name string) func(*scope.Scope) error {
 				return func(*scope.Scope) error { tr.add("run %s", name); return nil }
@@ -82,18 +81,11 @@ func TestMailboxBlock(t *testing.T) {
 				}()
 				synctest.Wait() // now blocked
 			}
-			// A submitter whose ctx ends gives up; its task is not accepted.
-			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-			defer cancel()
-			if err := d.RunAsyncContext(ctx, task("timed out"), nil); !errors.Is(err, context.DeadlineExceeded) {
-				t.Errorf("RunAsyncContext = %v, want DeadlineExceeded", err)
-			}
 			close(release)
 			synctest.Wait()
 			return nil
 		})
-		// Blocked submitters are admitted in order; the one whose ctx
-		// ended never runs.
+		// Blocked submitters are admitted in order.
 		var runs, accepted []string
 		for _, ev := range tr.get() {
 			if strings.HasPrefix(ev, "run ") {
@@ -115,7 +107,7 @@ func TestMailboxBlock(t *testing.T) {
 func TestMailboxBlockZeroIsHandOff(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		_ = scope.Supervised(context.Background(), func(s *scope.Scope) error {
-			d := dispatcher.New(s, dispatcher.WithMaxRunning(1), dispatcher.WithMailbox(0, dispatcher.Block))
+			d := dispatcher.New(s, dispatcher.WithLimit(1), dispatcher.WithMailbox(0, dispatcher.Block))
 			release := occupy(t, d)
 			accepted := make(chan *dispatcher.Task)
 			go func() { accepted <- d.Submit(func(*scope.Scope) error { return nil }) }()
@@ -139,11 +131,11 @@ func TestMailboxBlockedSubmitterGetsErrClosed(t *testing.T) {
 		result := make(chan error, 2)
 		var release chan struct{}
 		_ = scope.Supervised(context.Background(), func(s *scope.Scope) error {
-			d := dispatcher.New(s, dispatcher.WithMaxRunning(1), dispatcher.WithMailbox(0, dispatcher.Block))
+			d := dispatcher.New(s, dispatcher.WithLimit(1), dispatcher.WithMailbox(0, dispatcher.Block))
 			release = occupy(t, d)
 			go func() { result <- d.RunAsync(func(*scope.Scope) error { return nil }, nil) }()
 			go func() {
-				result <- d.SubmitContext(context.Background(), func(*scope.Scope) error { return nil }).Wait(context.Background())
+				result <- d.Submit(func(*scope.Scope) error { return nil }).Wait(context.Background())
 			}()
 			synctest.Wait()
 			go func() {
@@ -165,7 +157,7 @@ func TestMaxRunning(t *testing.T) {
 	const limit, tasks = 3, 50
 	var now, peak atomic.Int32
 	_ = scope.Supervised(context.Background(), func(s *scope.Scope) error {
-		d := dispatcher.New(s, dispatcher.WithMaxRunning(limit))
+		d := dispatcher.New(s, dispatcher.WithLimit(limit))
 		handles := make([]*dispatcher.Task, tasks)
 		for i := range handles {
 			handles[i] = d.Submit(func(*scope.Scope) error {

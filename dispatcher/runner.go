@@ -3,9 +3,10 @@ package dispatcher
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
-	"runtime/debug"
 
+	"github.com/corral-go/corral/internal/catch"
 	"github.com/corral-go/corral/scope"
 )
 
@@ -18,79 +19,165 @@ import (
 // on its way, and no task waits for another task's body to end; yet under
 // load the pool grows one runner at a time rather than one goroutine per
 // task. A runner that finishes its task takes the next one waiting for a
-// slot (WithMaxRunning), or the oldest pending one, so goroutines and their
+// slot (WithLimit), or the oldest pending one, so goroutines and their
 // grown stacks are reused; with nothing to do it waits idle, unless enough
 // runners do, or ends.
 
-// start starts t (which holds a running slot, with WithMaxRunning). It is
-// called without d.mu held, by a submitter counted in d.submitting.
-func (d *Dispatcher) start(t *Task) {
+// A runner is a fork of the outer scope that runs tasks: a daemon (it never
+// keeps the scope open) and unsupervised (a task's failure, even a
+// runtime.Goexit that takes the runner's goroutine with it, is the task's,
+// and never fails the outer scope on its own). It is a [scope.Job].
+type runner struct {
+	c    *core
+	pace bool // start as the pacer (see rate.go) rather than take a pending task
+
+	// exited is set when a task's body called runtime.Goexit: the runner's
+	// goroutine is going away with it, and that is the task's failure,
+	// reported to the task, not the runner's.
+	exited bool
+
+	// ended counts the tasks this runner ended that still count in live.
+	// Taking each off live at once would make the runners and the
+	// submitters share one cache line per task; a runner takes its count
+	// off at the latest before it may wait (idle, pacing) or ends, and at
+	// once while the dispatcher is closing, so that live only overstates
+	// the tasks left while a runner is busy, which keeps live above 0
+	// anyway.
+	ended int64
+}
+
+// taskEnded counts a task that r ended (see ended). A nil runner takes it
+// off live at once.
+func (r *runner) taskEnded(c *core) {
+	if r == nil {
+		c.leave()
+		return
+	}
+	r.ended++
+	if c.closing.Load() {
+		r.flush()
+	}
+}
+
+// flush takes r's ended tasks off live.
+func (r *runner) flush() {
+	if n := r.ended; n > 0 {
+		r.ended = 0
+		r.c.leaveN(n)
+	}
+}
+
+// start starts t, which is in taskStarting and holds a running slot if the
+// dispatcher has a limit.
+func (c *core) start(t *Task) {
 	select {
-	case d.idle <- t:
+	case c.idle <- t:
 		return
 	default:
 	}
-	d.pmu.Lock()
-	d.pushPendingLocked(t)
-	spawn := !d.onWay
-	d.onWay = true
-	d.pmu.Unlock()
+	c.pmu.Lock()
+	c.pushPendingLocked(t)
+	spawn := !c.onWay
+	c.onWay = true
+	c.pmu.Unlock()
 	if spawn {
-		d.spawn(d.newRun)
+		// Starting a fork in a scope that has ended panics. The outer
+		// scope cannot end while live is above 0 (the dispatcher's watch
+		// fork waits for that), and t may end on another runner before
+		// this call returns: hold live until the runner has started.
+		c.live.Add(1)
+		c.spawn(&runner{c: c})
+		c.leave()
 	}
 }
 
-// spawn starts a runner as a daemon fork of the outer scope.
-//
-// Starting a fork in a scope that has ended panics. The outer scope cannot
-// have ended here: spawn is called by a submitter, and closeAtEnd, itself a
-// fork of the outer scope, waits until every submitter has left; or by a
-// runner, another fork of it.
-func (d *Dispatcher) spawn(run func(ctx context.Context) error) { d.outer.GoDaemon(run) }
+// runnerSpec is how the outer scope runs a runner.
+var runnerSpec = scope.ForkSpec{Name: "dispatcher runner", Daemon: true, Unsupervised: true}
 
-// runPending is a new runner's fork function.
-func (d *Dispatcher) runPending(ctx context.Context) error {
-	d.pmu.Lock()
-	d.onWay = false
-	t := d.popPendingLocked()
-	next := t != nil && d.pending != nil
-	if next {
-		d.onWay = true
-	}
-	d.pmu.Unlock()
-	if next {
-		d.spawn(d.newRun)
-	}
-	if t == nil {
-		return nil // runners that finished their tasks took them all
+// spawn starts r as a fork of the outer scope. The caller makes sure that
+// the outer scope has not ended: it holds a count in live, or is a fork of
+// the outer scope itself.
+func (c *core) spawn(r *runner) { c.outer.Start(runnerSpec, r) }
+
+// Run is a runner's work: tasks, until none is left for it.
+func (r *runner) Run(context.Context) error {
+	c := r.c
+	id := goid()
+	c.inside.add(id)
+	defer c.inside.remove(id)
+	defer r.flush() // also when a task's Goexit or onError's panic ends the runner
+	var t *Task
+	if r.pace {
+		c.pace(r)
+	} else {
+		t = c.arrive()
 	}
 	growStack()
-	return d.runner(ctx, t)
+	for {
+		for t != nil {
+			t = c.runOne(r, t)
+		}
+		if t = c.takePending(); t == nil {
+			r.flush()
+			if t = c.awaitTask(); t == nil {
+				return nil
+			}
+		}
+	}
 }
 
-// takePending returns the oldest pending task, or nil if there is none.
-func (d *Dispatcher) takePending() *Task {
-	d.pmu.Lock()
-	t := d.popPendingLocked()
-	d.pmu.Unlock()
+// Finish receives how the runner's goroutine ended. A runtime.Goexit in a
+// task's body was that task's failure, reported already. Anything else that
+// ended it abnormally came from the user's onError (a panic, with its stack,
+// or a Goexit), and fails the outer scope, as it would from a fork: the
+// runner is unsupervised, so it reports the failure itself.
+func (r *runner) Finish(outcome error) {
+	if outcome == nil || r.exited && errors.Is(outcome, scope.ErrGoexit) {
+		return
+	}
+	r.c.fail(outcome)
+}
+
+// arrive is the first step of a new runner: it takes the oldest pending
+// task and, if more are pending, starts the next new runner.
+func (c *core) arrive() *Task {
+	c.pmu.Lock()
+	c.onWay = false
+	t := c.popPendingLocked()
+	next := t != nil && c.pending != nil
+	if next {
+		c.onWay = true
+	}
+	c.pmu.Unlock()
+	if next {
+		c.spawn(&runner{c: c})
+	}
 	return t
 }
 
-func (d *Dispatcher) pushPendingLocked(t *Task) {
-	if d.pendingTail != nil {
-		d.pendingTail.next = t
-	} else {
-		d.pending = t
-	}
-	d.pendingTail = t
+// takePending returns the oldest pending task, or nil if there is none.
+func (c *core) takePending() *Task {
+	c.pmu.Lock()
+	t := c.popPendingLocked()
+	c.pmu.Unlock()
+	return t
 }
 
-func (d *Dispatcher) popPendingLocked() *Task {
-	t := d.pending
+func (c *core) pushPendingLocked(t *Task) {
+	if c.pendingTail != nil {
+		c.pendingTail.next = t
+	} else {
+		c.pending = t
+	}
+	c.pendingTail = t
+}
+
+func (c *core) popPendingLocked() *Task {
+	t := c.pending
 	if t != nil {
-		d.pending, t.next = t.next, nil
-		if d.pending == nil {
-			d.pendingTail = nil
+		c.pending, t.next = t.next, nil
+		if c.pending == nil {
+			c.pendingTail = nil
 		}
 	}
 	return t
@@ -110,142 +197,121 @@ func growStack() {
 //go:noinline
 func keep(b []byte) { b[0] = 1 }
 
-// runner runs t, then the tasks that wait for a slot or a runner, for as
-// long as there are any. Then it waits a while as an idle runner for a task
-// handed over by start, unless enough runners are idle already.
-func (d *Dispatcher) runner(ctx context.Context, t *Task) error {
-	limited := d.cfg.maxRunning != 0 // then every task here holds a slot
-	inTask := false
-	defer func() {
-		if inTask && limited { // runOne panicked or called runtime.Goexit
-			d.mu.Lock()
-			d.running--
-			d.mu.Unlock()
-		}
-	}()
-	for t != nil {
-		inTask = true
-		err := d.runOne(ctx, t)
-		inTask = false
-		t = nil
-		if limited {
-			d.mu.Lock()
-			if err == nil {
-				t = d.nextLocked() // takes over the slot
-			}
-			if t == nil {
-				d.running--
-			}
-			d.mu.Unlock()
-		}
-		if err != nil {
-			return err // a failure with a nil onError fails the outer scope
-		}
-		if t == nil {
-			t = d.takePending()
-		}
-		if t == nil {
-			t = d.awaitTask(ctx)
-		}
-	}
-	return nil
-}
-
 // awaitTask waits as an idle runner until start hands it a task or the
-// outer scope ends. It returns nil at once if enough runners are idle
-// already.
-func (d *Dispatcher) awaitTask(ctx context.Context) *Task {
-	defer d.idlers.Add(-1)
-	if d.idlers.Add(1) > d.maxIdle {
+// dispatcher's context ends. It returns nil at once if enough runners are
+// idle already.
+func (c *core) awaitTask() *Task {
+	defer c.idlers.Add(-1)
+	if c.idlers.Add(1) > c.maxIdle {
 		return nil
 	}
 	select {
-	case t := <-d.idle:
+	case t := <-c.idle:
 		return t
-	case <-ctx.Done():
+	case <-c.ctx.Done():
 		return nil
 	}
 }
 
-// runOne runs a task that was accepted, unless it was cancelled or the
-// Dispatcher closed first. It returns an error only for a RunAsync task that
-// failed with a nil onError: the runner returns it to fail the outer scope.
-func (d *Dispatcher) runOne(outer context.Context, t *Task) error {
-	ctx := d.shards[rand.Uint32()%uint32(len(d.shards))]
+// runOne runs t, a task in taskStarting handed to this runner, unless Cancel
+// ended it first or the dispatcher dropped it, and reports its outcome. It
+// returns the task to run next, which takes over t's running slot, if any.
+//
+// If t's body calls runtime.Goexit, or its onError panics or calls
+// runtime.Goexit, the runner's goroutine does not survive: runOne's deferred
+// call then still frees the slot and hands it on, and the runner's fork
+// ends (see runner.finish).
+func (c *core) runOne(r *runner, t *Task) (next *Task) {
+	shard := c.shards[rand.Uint32()%uint32(len(c.shards))]
+	ctx := shard
 	if t.done != nil { // a handle: cancellable on its own
 		var cancel context.CancelCauseFunc
-		ctx, cancel = context.WithCancelCause(ctx)
+		ctx, cancel = context.WithCancelCause(shard)
 		defer cancel(context.Canceled) // release the context
 		t.cancel = cancel
 	}
-	if !t.state.CompareAndSwap(taskQueued, taskRunning) {
-		return nil // cancelled while waiting: Cancel completes it
-	}
-	if outer.Err() != nil {
-		// Closing: a task that has not started is dropped, not started
-		// with a context that is already cancelled.
-		t.finish(ErrClosed)
-		d.report(t, ErrClosed)
-		return nil
-	}
-	if t.done != nil {
-		returned := false
-		defer func() {
-			if !returned {
-				t.finish(errGoexit)
-			}
-		}()
-		err := runBody(ctx, t.body)
-		returned = true
-		t.finish(err)
-		return nil
-	}
-	err := runBody(ctx, t.body)
-	if err == nil || isEcho(outer, err) {
-		return nil
-	}
-	if t.onError == nil {
-		if pe, ok := err.(*scope.PanicError); ok {
-			panic(pe) // the outer scope fails with the original panic and stack
+	if c.ctx.Err() != nil {
+		// Closing without waiting: a task that has not started is dropped,
+		// not started with a context that is already cancelled.
+		if t.state.CompareAndSwap(taskStarting, taskDone) {
+			c.endDropped(r, t)
 		}
-		return err
+		return c.release(r, true)
 	}
-	t.onError(err)
-	return nil
-}
-
-// runBody runs body in a nested scope and returns its result, with a panic
-// (which [scope.Supervised] raises again once the nested scope has ended) as
-// a *scope.PanicError error: this is where a task's panic stops, as net/http
-// stops a handler's.
-func runBody(ctx context.Context, body func(s *scope.Scope) error) (err error) {
+	if !t.state.CompareAndSwap(taskStarting, taskRunning) {
+		return c.release(r, true) // cancelled before it started: Cancel ended it
+	}
+	returned := false
 	defer func() {
-		if v := recover(); v != nil {
-			pe, ok := v.(*scope.PanicError)
-			if !ok { // not from Supervised, which always panics with one
-				pe = &scope.PanicError{Value: v, Stack: debug.Stack()}
+		if !returned { // this goroutine is going away; hand the slot on
+			if n := c.release(r, false); n != nil {
+				c.start(n)
 			}
-			err = pe
 		}
 	}()
-	return scope.Supervised(ctx, body)
+	err := c.runBody(ctx, shard, r, t)
+	c.endOn(r, t, c.outcome(t, shard, err))
+	returned = true
+	return c.release(r, true)
 }
 
-// isEcho reports whether err only reports the end of the outer scope, whose
-// context is outer: that is no failure of the task.
-func isEcho(outer context.Context, err error) bool {
-	if outer.Err() == nil {
-		return false
+// errGoexit is the failure of a task whose body called runtime.Goexit (as
+// testing's t.FailNow does) instead of returning.
+var errGoexit = fmt.Errorf("dispatcher: task: %w", scope.ErrGoexit)
+
+// runBody runs t's body in a nested scope and returns its result, with a
+// panic (which [scope.Supervised] raises again once the nested scope has
+// ended) as the *scope.PanicError: this is where a task's panic stops, as
+// net/http stops a handler's. A runtime.Goexit cannot be stopped: runBody
+// then reports it as the task's failure and does not return.
+func (c *core) runBody(ctx, shard context.Context, r *runner, t *Task) (err error) {
+	p := catch.Call(func() { err = scope.Supervised(ctx, t.body) }, func() {
+		r.exited = true
+		c.endOn(r, t, c.outcome(t, shard, errGoexit))
+	})
+	if p != nil {
+		pe, ok := p.Value.(*scope.PanicError)
+		if !ok {
+			// Supervised panics only with a *PanicError, which names the
+			// task's scope; should anything else come, it is reported
+			// like one, in the outer scope's name.
+			pe = &scope.PanicError{Value: p.Value, Stack: p.Stack, Scope: c.outer.String()}
+		}
+		return pe
 	}
-	if _, ok := err.(*scope.PanicError); ok {
-		return false
-	}
-	return errors.Is(err, context.Canceled) || errors.Is(err, context.Cause(outer))
+	return err
 }
 
-// report passes err to a RunAsync task's onError, if it has one.
-func (d *Dispatcher) report(t *Task, err error) {
-	if t.done == nil && t.onError != nil {
-		t.onError(err)
+// release frees the running slot of the task this runner just ran, if the
+// dispatcher has a limit, and returns the task to run next: the next waiting
+// task, which takes the slot over. With a rate limit the next task must wait
+// for a token: the runner then becomes the pacer, if there is none, and
+// paces (only if mayPace; otherwise it starts a runner to pace) before it
+// looks for a task.
+func (c *core) release(r *runner, mayPace bool) *Task {
+	if !c.gated {
+		return nil
 	}
+	c.mu.Lock()
+	if c.cfg.rate == nil {
+		t := c.nextLocked()
+		if t == nil {
+			c.running--
+		}
+		c.mu.Unlock()
+		return t
+	}
+	if c.cfg.limit != 0 {
+		c.running--
+	}
+	pace := c.wantPacerLocked()
+	c.mu.Unlock()
+	if pace {
+		if mayPace {
+			c.pace(r)
+		} else {
+			c.spawn(&runner{c: c, pace: true})
+		}
+	}
+	return nil
 }

@@ -8,6 +8,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
+
+	"golang.org/x/time/rate"
 
 	"github.com/corral-go/corral/dispatcher"
 	"github.com/corral-go/corral/scope"
@@ -24,9 +27,9 @@ func TestStressSubmitWhileOuterEnds(t *testing.T) {
 		opts []dispatcher.Option
 	}{
 		{"unbounded", nil},
-		{"max running", []dispatcher.Option{dispatcher.WithMaxRunning(3)}},
-		{"block", []dispatcher.Option{dispatcher.WithMaxRunning(2), dispatcher.WithMailbox(4, dispatcher.Block)}},
-		{"reject", []dispatcher.Option{dispatcher.WithMaxRunning(2), dispatcher.WithMailbox(0, dispatcher.Reject)}},
+		{"max running", []dispatcher.Option{dispatcher.WithLimit(3)}},
+		{"block", []dispatcher.Option{dispatcher.WithLimit(2), dispatcher.WithMailbox(4, dispatcher.Block)}},
+		{"reject", []dispatcher.Option{dispatcher.WithLimit(2), dispatcher.WithMailbox(0, dispatcher.Reject)}},
 	}
 	rounds := 30
 	if testing.Short() {
@@ -72,14 +75,9 @@ func stressRound(t *testing.T, round int, opts []dispatcher.Option) {
 		for c := range callers {
 			wg.Go(func() {
 				lane := d.NewLane()
-				ctx, cancel := context.WithCancel(context.Background())
-				defer cancel()
 				for i := range perCaller {
 					if i == 0 {
 						busy <- struct{}{}
-					}
-					if rand.IntN(50) == 0 {
-						cancel() // a caller that gives up on blocked submissions
 					}
 					var err error
 					switch (c + i) % 4 {
@@ -88,11 +86,11 @@ func stressRound(t *testing.T, round int, opts []dispatcher.Option) {
 							accepted.Add(1)
 						}
 					case 1:
-						if err = lane.RunAsyncContext(ctx, asyncBody, onError); err == nil {
+						if err = lane.RunAsync(asyncBody, onError); err == nil {
 							accepted.Add(1)
 						}
 					default:
-						h := lane.SubmitContext(ctx, body)
+						h := lane.Submit(body)
 						if rand.IntN(2) == 0 {
 							h.Cancel()
 						}
@@ -142,6 +140,165 @@ func stressRound(t *testing.T, round int, opts []dispatcher.Option) {
 			errors.Is(err, dispatcher.ErrFull), err.Error() == "task failure":
 		default:
 			t.Fatalf("round %d: unexpected handle result %v", round, err)
+		}
+	}
+}
+
+// TestStressShutdownAccounting submits from many goroutines while Cancel,
+// Shutdown (with contexts that end at random times, or never) and the outer
+// scope's end race with the submissions. Every accepted task must be either
+// run or reported dropped (ErrClosed), exactly once; a task that was not
+// accepted must do neither; every handle must complete.
+func TestStressShutdownAccounting(t *testing.T) {
+	configs := []struct {
+		name string
+		opts []dispatcher.Option
+	}{
+		{"unbounded", nil},
+		{"limit", []dispatcher.Option{dispatcher.WithLimit(3)}},
+		{"block", []dispatcher.Option{dispatcher.WithLimit(2), dispatcher.WithMailbox(3, dispatcher.Block)}},
+		{"reject", []dispatcher.Option{dispatcher.WithLimit(2), dispatcher.WithMailbox(1, dispatcher.Reject)}},
+		{"rate", []dispatcher.Option{dispatcher.WithLimit(3), dispatcher.WithRateLimit(rate.NewLimiter(rate.Every(20*time.Microsecond), 4))}},
+	}
+	rounds := 20
+	if testing.Short() {
+		rounds = 5
+	}
+	for _, cfg := range configs {
+		t.Run(cfg.name, func(t *testing.T) {
+			for round := range rounds {
+				accountingRound(t, round, cfg.opts)
+			}
+		})
+	}
+}
+
+func accountingRound(t *testing.T, round int, opts []dispatcher.Option) {
+	const callers, perCaller = 6, 60
+	type record struct {
+		accepted      atomic.Bool
+		ran, dropped  atomic.Int32
+		otherReported atomic.Int32
+		handle        *dispatcher.Task
+	}
+	records := make([]record, callers*perCaller)
+	release := make(chan struct{})
+	var releaseOnce sync.Once
+	mode := round % 3 // 0: Shutdown waits; 1: Shutdown's ctx ends; 2: the outer scope ends
+	var wg sync.WaitGroup
+	err := scope.Supervised(context.Background(), func(s *scope.Scope) error {
+		d := dispatcher.New(s, opts...)
+		started := make(chan struct{}, callers)
+		for c := range callers {
+			wg.Go(func() {
+				lane := d
+				if c%2 == 0 {
+					lane = d.NewLane()
+				}
+				started <- struct{}{} // (a Block submission may wait until the end)
+				for i := range perCaller {
+					id := c*perCaller + i
+					r := &records[id]
+					body := func(s *scope.Scope) error {
+						r.ran.Add(1)
+						if rand.IntN(4) == 0 {
+							select {
+							case <-s.Context().Done():
+							case <-release:
+							}
+						}
+						return nil
+					}
+					if id%3 == 0 {
+						r.handle = lane.Submit(body)
+						if rand.IntN(3) == 0 {
+							r.handle.Cancel()
+						}
+						continue
+					}
+					err := lane.RunAsync(body, func(err error) {
+						if errors.Is(err, dispatcher.ErrClosed) {
+							r.dropped.Add(1)
+						} else {
+							r.otherReported.Add(1)
+						}
+					})
+					r.accepted.Store(err == nil)
+				}
+			})
+		}
+		for range callers {
+			<-started
+		}
+		for range rand.IntN(50) {
+			runtime.Gosched()
+		}
+		switch mode {
+		case 0:
+			go func() {
+				for range rand.IntN(20) {
+					runtime.Gosched()
+				}
+				releaseOnce.Do(func() { close(release) })
+			}()
+			if err := d.Shutdown(context.Background()); err != nil {
+				t.Errorf("round %d: Shutdown = %v", round, err)
+			}
+		case 1:
+			ctx, cancel := context.WithCancel(context.Background())
+			go func() {
+				for range rand.IntN(20) {
+					runtime.Gosched()
+				}
+				cancel()
+			}()
+			if err := d.Shutdown(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				t.Errorf("round %d: Shutdown = %v", round, err)
+			}
+			cancel()
+		}
+		return nil
+	})
+	wg.Wait() // blocked submitters are released by the closing
+	releaseOnce.Do(func() { close(release) })
+	if err != nil {
+		t.Fatalf("round %d: Supervised = %v", round, err)
+	}
+	for id := range records {
+		r := &records[id]
+		ran, dropped := r.ran.Load(), r.dropped.Load()
+		if r.otherReported.Load() != 0 {
+			t.Fatalf("round %d: task %d reported a failure", round, id)
+		}
+		if r.handle != nil {
+			select {
+			case <-r.handle.Done():
+			default:
+				t.Fatalf("round %d: handle %d not done after the scope ended", round, id)
+			}
+			switch err := r.handle.Wait(context.Background()); {
+			case ran > 1:
+				t.Fatalf("round %d: handle %d ran %d times", round, id, ran)
+			case err == nil && ran != 1:
+				t.Fatalf("round %d: handle %d succeeded without running", round, id)
+			case errors.Is(err, dispatcher.ErrClosed), errors.Is(err, dispatcher.ErrFull):
+				if ran != 0 {
+					t.Fatalf("round %d: handle %d ran but reports %v", round, id, err)
+				}
+			case err == nil, errors.Is(err, context.Canceled):
+			default:
+				t.Fatalf("round %d: handle %d: unexpected result %v", round, id, err)
+			}
+			continue
+		}
+		if !r.accepted.Load() {
+			if ran != 0 || dropped != 0 {
+				t.Fatalf("round %d: task %d not accepted, yet ran %d, dropped %d", round, id, ran, dropped)
+			}
+			continue
+		}
+		if ran+dropped != 1 {
+			t.Fatalf("round %d: accepted task %d ran %d times and was reported dropped %d times", round, id, ran, dropped)
 		}
 	}
 }

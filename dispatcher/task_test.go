@@ -66,7 +66,7 @@ func TestWaitContextEndsOnlyTheWaiting(t *testing.T) {
 
 func TestCancelBeforeStart(t *testing.T) {
 	_ = scope.Supervised(context.Background(), func(s *scope.Scope) error {
-		d := dispatcher.New(s, dispatcher.WithMaxRunning(1))
+		d := dispatcher.New(s, dispatcher.WithLimit(1))
 		started, release := make(chan struct{}), make(chan struct{})
 		first := d.Submit(func(s *scope.Scope) error {
 			close(started)
@@ -144,7 +144,7 @@ func TestOuterEndDropsQueuedAndCancelsRunning(t *testing.T) {
 	var ranQueued bool
 	tr := new(trail)
 	err := scope.Supervised(context.Background(), func(s *scope.Scope) error {
-		d := dispatcher.New(s, dispatcher.WithMaxRunning(1))
+		d := dispatcher.New(s, dispatcher.WithLimit(1))
 		started := make(chan struct{})
 		running = d.Submit(func(s *scope.Scope) error {
 			close(started)

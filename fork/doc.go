@@ -35,5 +35,24 @@
 // Results keep the order of the input; the first failure cancels the other
 // tasks and is returned; a panic in a task is raised again by the combinator
 // as a [*scope.PanicError]. [ParLimit] and [Map] start at most limit
-// goroutines, however many tasks there are.
+// goroutines, however many tasks there are, and no task starts once one has
+// failed.
+//
+// # Tail latency and thundering herds
+//
+// [Hedge] calls a function again when the first call is slow, and keeps the
+// first success; [Shared] runs one call per key on behalf of every caller
+// that asks meanwhile, and cancels it only when they have all gone. Both run
+// their calls as forks, so nothing they start outlives its scope.
+//
+// # Results after the scope has seen them
+//
+// A fork's outcome is published to [Fork.Join] only after its scope has
+// recorded it: a Join that returns a failure also sees the scope failed by
+// it, so returning that error from the body, wrapped or not, only echoes
+// the first failure. A fork whose function called [runtime.Goexit] (as
+// t.FailNow does) reports [scope.ErrGoexit].
+//
+// A Fork costs one allocation besides its goroutine; joining it after it
+// has completed costs none.
 package fork

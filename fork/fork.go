@@ -2,8 +2,7 @@ package fork
 
 import (
 	"context"
-	"errors"
-	"sync"
+	"runtime"
 	"sync/atomic"
 
 	"github.com/corral-go/corral/scope"
@@ -16,23 +15,27 @@ import (
 // A Fork is safe for concurrent use: any number of goroutines may join it,
 // and all of them get the same result.
 type Fork[T any] struct {
-	f            func(ctx context.Context) (T, error)
-	s            *scope.Scope
+	f func(ctx context.Context) (T, error)
+	s *scope.Scope
+
+	// Written by the fork's goroutine before it completes, read after.
+	v   T
+	err error // f's error, or the *scope.PanicError or ErrGoexit it ended with
+
+	// done is nil while the fork runs and nobody waits, a channel that
+	// Finish closes once someone waits, and closed once the fork has
+	// completed: a fork that is joined after it completed, the common case,
+	// never makes a channel.
+	done   atomic.Pointer[chan struct{}]
+	joined atomic.Bool // an unsupervised fork's panic was raised by Join
+
 	unsupervised bool
-
-	// Written by the fork's goroutine before done is marked, read after.
-	v        T
-	err      error // f's error, or the *scope.PanicError or ErrGoexit it ended with
-	returned bool  // f returned (rather than panicking or calling Goexit)
-	panicked bool  // an unsupervised fork panicked: Join panics again
-
-	done   sync.WaitGroup                // Join waits on it; no channel unless Done asks
-	ch     atomic.Pointer[chan struct{}] // Done's channel, made on first use
-	joined atomic.Bool                   // an unsupervised fork's panic was raised by Join
+	returned     bool // f returned (rather than panicking or calling Goexit)
+	panicked     bool // an unsupervised fork panicked: Join panics again
 }
 
-// closed is the channel Done returns once the fork has completed before
-// anyone asked for a channel.
+// closed marks a completed fork; Done returns it when the fork completed
+// before anyone asked for a channel.
 var closed = func() *chan struct{} {
 	c := make(chan struct{})
 	close(c)
@@ -96,7 +99,6 @@ func start[T any](s *scope.Scope, spec scope.ForkSpec, fn any, f func(ctx contex
 		spec.Name = forkName(opts)
 	}
 	fk := &Fork[T]{f: f, s: s, unsupervised: spec.Unsupervised}
-	fk.done.Add(1)
 	s.Start(spec, (*job[T])(fk))
 	return fk
 }
@@ -117,20 +119,20 @@ func (j *job[T]) Run(ctx context.Context) error {
 func (j *job[T]) Finish(err error) {
 	fk := (*Fork[T])(j)
 	fk.err = err
-	var pe *scope.PanicError
-	if fk.unsupervised && !fk.returned && errors.As(err, &pe) {
-		// Nobody but a joiner hears of an unsupervised fork's failure;
-		// a panic, though, must reach someone: the scope, at its end,
-		// unless Join raised it first.
-		fk.panicked = true
-		fk.s.Defer(func() {
-			if !fk.joined.Load() {
-				panic(pe)
-			}
-		})
+	if fk.unsupervised && !fk.returned {
+		if pe, ok := err.(*scope.PanicError); ok {
+			// Nobody but a joiner hears of an unsupervised fork's
+			// failure; a panic, though, must reach someone: the
+			// scope, at its end, unless Join raised it first.
+			fk.panicked = true
+			fk.s.Defer(func() {
+				if !fk.joined.Load() {
+					panic(pe)
+				}
+			})
+		}
 	}
-	fk.done.Done()
-	if c := fk.ch.Swap(closed); c != nil {
+	if c := fk.done.Swap(closed); c != nil {
 		close(*c)
 	}
 }
@@ -147,7 +149,16 @@ func (j *job[T]) Finish(err error) {
 // Join blocks until the function returns, which it does soon after the
 // scope's context is cancelled if it honours the context.
 func (fk *Fork[T]) Join() (T, error) {
-	fk.done.Wait()
+	if fk.done.Load() != closed {
+		// Not done yet. The forks a body just started are likely queued
+		// on its own processor, behind it: yielding once lets them run as
+		// a batch, where parking at once would cost a park and a wake-up
+		// for each Join in turn (the woken joiner jumps the queue).
+		runtime.Gosched()
+		if fk.done.Load() != closed {
+			<-fk.Done()
+		}
+	}
 	if fk.panicked {
 		fk.joined.Store(true)
 		panic(fk.err)
@@ -159,12 +170,12 @@ func (fk *Fork[T]) Join() (T, error) {
 // returned, so that a fork can be awaited in a select. After Done is closed,
 // [Fork.Join] returns without blocking.
 func (fk *Fork[T]) Done() <-chan struct{} {
-	if c := fk.ch.Load(); c != nil {
+	if c := fk.done.Load(); c != nil {
 		return *c
 	}
 	c := make(chan struct{})
-	if fk.ch.CompareAndSwap(nil, &c) {
+	if fk.done.CompareAndSwap(nil, &c) {
 		return c // Finish closes it
 	}
-	return *fk.ch.Load() // Finish came first: the closed channel
+	return *fk.done.Load() // Finish came first: closed, or another caller's
 }

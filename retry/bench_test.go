@@ -29,7 +29,7 @@ func BenchmarkDo(b *testing.B) {
 		retry.WithBackOff(retry.Exponential(100*time.Millisecond, 2, time.Minute).WithJitter(retry.FullJitter)),
 		retry.MaxAttempts(5),
 		retry.If(func(error) bool { return true }),
-		retry.Adaptive(retry.NewTokenBucket(500, 5, 1)),
+		retry.WithBudget(retry.NewTokenBucket(500, 5, 1)),
 	}
 	b.Run("Do-policy", func(b *testing.B) {
 		b.ReportAllocs()

@@ -5,11 +5,15 @@ import (
 	"sync"
 )
 
-// A TokenBucket is a retry budget shared by many callers, for [Adaptive]
-// retry, as in Ox's AdaptiveRetry, itself modelled on the retry quota of the
-// AWS SDKs: the bucket starts full; every retry (never a first attempt)
-// takes cost tokens, and a retry for which there are not enough tokens is not
-// made; every successful call puts refund tokens back, up to the capacity.
+// A TokenBucket is a retry budget shared by many callers, passed with
+// [WithBudget]: adaptive retry, as in Ox's AdaptiveRetry, itself modelled on
+// the retry quota of the AWS SDKs. The bucket starts full; every retry (never
+// a first attempt) takes cost tokens, and a retry for which there are not
+// enough tokens is not made; every successful call puts refund tokens back,
+// up to the capacity.
+//
+// It limits how many retries are made, not how fast: to pace attempts, put a
+// rate limiter in front of them with [WithRateLimit].
 //
 // While a dependency is healthy the bucket stays full. When it starts failing
 // for everybody, each retry drains the bucket, and after about capacity/cost
@@ -33,10 +37,10 @@ type TokenBucket struct {
 // It panics if capacity is less than 1 or cost or refund is negative.
 func NewTokenBucket(capacity, cost, refund int) *TokenBucket {
 	if capacity < 1 {
-		panic(fmt.Sprintf("retry: NewTokenBucket capacity %d must be at least 1", capacity))
+		panic(fmt.Sprintf("retry: NewTokenBucket called with capacity %d; pass at least 1", capacity))
 	}
 	if cost < 0 || refund < 0 {
-		panic(fmt.Sprintf("retry: NewTokenBucket cost %d and refund %d must not be negative", cost, refund))
+		panic(fmt.Sprintf("retry: NewTokenBucket called with cost %d and refund %d; pass zero or more for each", cost, refund))
 	}
 	return &TokenBucket{capacity: capacity, cost: cost, refundAmount: refund, tokens: capacity}
 }

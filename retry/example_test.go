@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cenkalti/backoff/v4"
+	"golang.org/x/time/rate"
 
 	"github.com/corral-go/corral/retry"
 	"github.com/corral-go/corral/timeout"
@@ -85,11 +86,25 @@ func ExampleError() {
 	// Output: 3 attempts, last error: service unavailable
 }
 
+// This example retries an operation that returns a value, and gets the
+// value of the first successful attempt.
+func ExampleValue() {
+	calls := 0
+	port, err := retry.Value(context.Background(), func(ctx context.Context) (int, error) {
+		if calls++; calls == 1 {
+			return 0, errors.New("registry unavailable")
+		}
+		return 8080, nil
+	}, retry.WithBackOff(retry.Fixed(time.Millisecond)))
+	fmt.Println(port, err)
+	// Output: 8080 <nil>
+}
+
 // This example polls until an operation returns a value that counts as
 // success, and keeps polling through errors.
-func ExampleValue() {
+func ExampleUntil() {
 	polls := 0
-	status, err := retry.Value(context.Background(), func(ctx context.Context) (string, error) {
+	status, err := retry.Until(context.Background(), func(ctx context.Context) (string, error) {
 		polls++
 		switch polls {
 		case 1:
@@ -99,7 +114,7 @@ func ExampleValue() {
 		}
 		return "ready", nil
 	},
-		retry.Until(func(s string) bool { return s == "ready" }),
+		func(s string) bool { return s == "ready" },
 		retry.WithBackOff(retry.Fixed(time.Millisecond)),
 		retry.MaxAttempts(10),
 	)
@@ -209,10 +224,10 @@ func ExampleWithBackOff() {
 // This example shares a retry budget between the callers of one
 // dependency. While the dependency is down, the budget runs out and callers
 // stop retrying; successes fill it up again.
-func ExampleAdaptive() {
+func ExampleWithBudget() {
 	budget := retry.NewTokenBucket(10, 5, 1) // room for 2 retries; 5 successes earn 1 more
 	policy := []retry.Option{
-		retry.Adaptive(budget),
+		retry.WithBudget(budget),
 		retry.WithBackOff(retry.Immediate()),
 		retry.MaxAttempts(5),
 	}
@@ -237,7 +252,7 @@ func ExampleRepeat() {
 		beats++
 		fmt.Println("beat", beats)
 		return nil
-	}, retry.StartToStart(), retry.MaxAttempts(3))
+	}, retry.StartToStart(), retry.MaxRuns(3))
 	fmt.Println(err)
 	// Output:
 	// beat 1
@@ -246,18 +261,38 @@ func ExampleRepeat() {
 	// <nil>
 }
 
-// This example polls a job's status until it is done; unlike Value, the
+// This example polls a job's status until it is done; unlike Until, the
 // first error would end the polling.
-func ExampleRepeatValue() {
+func ExampleRepeatUntil() {
 	statuses := []string{"queued", "running", "done"}
 	polls := 0
-	status, err := retry.RepeatValue(context.Background(), retry.Fixed(time.Millisecond),
+	status, err := retry.RepeatUntil(context.Background(), retry.Fixed(time.Millisecond),
 		func(ctx context.Context) (string, error) {
 			polls++
 			return statuses[polls-1], nil
 		},
-		retry.Until(func(s string) bool { return s == "done" }),
+		func(s string) bool { return s == "done" },
 	)
 	fmt.Println(status, err, "after", polls, "polls")
 	// Output: done <nil> after 3 polls
+}
+
+// This example puts a rate limiter in front of every attempt: the loop
+// waits for a token before each one, retries included, so that all the
+// callers sharing the limiter stay within a dependency's quota.
+func ExampleWithRateLimit() {
+	quota := rate.NewLimiter(rate.Every(10*time.Millisecond), 1) // 100 attempts a second, shared
+	start := time.Now()
+	attempts := 0
+	err := retry.Do(context.Background(), func(ctx context.Context) error {
+		if attempts++; attempts < 3 {
+			return errors.New("429 Too Many Requests")
+		}
+		return nil
+	}, retry.WithRateLimit(quota), retry.WithBackOff(retry.Immediate()))
+	fmt.Println(err, "after", attempts, "attempts")
+	fmt.Println("paced:", time.Since(start) >= 20*time.Millisecond)
+	// Output:
+	// <nil> after 3 attempts
+	// paced: true
 }

@@ -12,7 +12,7 @@ import (
 // Repeat runs op, then runs it again after each delay of schedule, for
 // polling and heartbeats: retrying's mirror image, which repeats on success
 // and stops at the first failure. It returns
-//   - nil when the schedule stops or [MaxAttempts] runs were made;
+//   - nil when the schedule stops or [MaxRuns] runs were made;
 //   - op's error, unchanged (without a [Permanent] wrapper), as soon as a run
 //     fails;
 //   - ctx.Err() when ctx ends, unless a run failed first.
@@ -23,63 +23,51 @@ import (
 // with [StartToStart] they are measured from start to start, for a fixed
 // rate.
 //
-// Repeat takes [MaxAttempts], [InitialDelay], [StartToStart],
-// [AttemptTimeout] (a run that times out fails) and [AfterAttempt]. It panics
-// if given [WithBackOff] (the schedule is an argument), [If] or [Adaptive]
-// (which concern failures, and Repeat stops at the first), or [Until] (use
-// [RepeatValue]); and if schedule or op is nil.
-//
+// The schedule is an argument because Repeat, unlike [Do], has no sensible
+// default; options that concern failures ([WithBackOff], [MaxAttempts],
+// [If], [WithBudget]) are not RepeatOptions, so the compiler rejects them.
 // Like [WithBackOff], Repeat works on a private copy of a [*Schedule] and
-// resets any other BackOff before the first run.
-func Repeat(ctx context.Context, schedule backoff.BackOff, op func(ctx context.Context) error, opts ...Option) error {
-	if op == nil {
-		panic("retry: Repeat called with nil op")
-	}
-	c := repeatConfig("Repeat", schedule, opts)
-	if c.until != nil {
-		panic("retry: Until used with Repeat, which has no value; use RepeatValue")
-	}
-	_, err := repeatLoop(ctx, c, schedule, func(ctx context.Context) (struct{}, error) {
+// resets any other BackOff before the first run. Repeat panics if ctx,
+// schedule or op is nil.
+func Repeat(ctx context.Context, schedule backoff.BackOff, op func(ctx context.Context) error, opts ...RepeatOption) error {
+	checkCall("Repeat", ctx, op == nil)
+	checkSchedule("Repeat", schedule)
+	_, err := repeatLoop(ctx, repeatConfig(opts), schedule, func(ctx context.Context) (struct{}, error) {
 		return struct{}{}, op(ctx)
 	}, nil)
 	return err
 }
 
-// RepeatValue is [Repeat] for an op that returns a value, and returns the
-// last value it got. With [Until], it stops at the first value that
-// satisfies the condition and returns it with a nil error; if the schedule or
-// [MaxAttempts] ends the repetition first, the error is an [*Error] wrapping
-// [ErrConditionNotMet].
+// RepeatUntil is [Repeat] for an op that returns a value, with a condition
+// on it: it stops at the first value v for which ok(v) is true and returns it
+// with a nil error. If the schedule or [MaxRuns] ends the repetition first,
+// it returns the last value and an [*Error] wrapping [ErrConditionNotMet];
+// like Repeat, it stops at the first failure of op and returns its error
+// with the value of that run.
 //
-// RepeatValue polls: "check the job's status every 5 seconds until it is
-// done" is RepeatValue(ctx, retry.Fixed(5*time.Second), status,
-// retry.Until(isDone)). To keep polling through failures as well, use
-// [Value] with Until instead.
-func RepeatValue[T any](ctx context.Context, schedule backoff.BackOff, op func(ctx context.Context) (T, error), opts ...Option) (T, error) {
-	if op == nil {
-		panic("retry: RepeatValue called with nil op")
+// RepeatUntil polls: "check the job's status every 5 seconds until it is
+// done" is
+//
+//	status, err := retry.RepeatUntil(ctx, retry.Fixed(5*time.Second), jobStatus, isDone)
+//
+// To keep polling through failures as well, use [Until]. RepeatUntil panics
+// if ctx, schedule, op or ok is nil.
+func RepeatUntil[T any](ctx context.Context, schedule backoff.BackOff, op func(ctx context.Context) (T, error), ok func(v T) bool, opts ...RepeatOption) (T, error) {
+	checkCall("RepeatUntil", ctx, op == nil)
+	checkSchedule("RepeatUntil", schedule)
+	if ok == nil {
+		panic("retry: RepeatUntil called with nil ok; pass the condition that ends the repetition, or use Repeat")
 	}
-	c := repeatConfig("RepeatValue", schedule, opts)
-	return repeatLoop(ctx, c, schedule, op, untilFor[T](c, "RepeatValue"))
+	return repeatLoop(ctx, repeatConfig(opts), schedule, op, ok)
 }
 
-func repeatConfig(name string, schedule backoff.BackOff, opts []Option) *config {
+func checkSchedule(name string, schedule backoff.BackOff) {
 	if schedule == nil {
-		panic("retry: " + name + " called with nil schedule")
+		panic("retry: " + name + " called with nil schedule; pass one such as retry.Fixed(time.Second)")
 	}
-	c := newConfig(opts)
-	switch {
-	case c.backoff != nil:
-		panic("retry: WithBackOff used with " + name + ", which takes its schedule as an argument")
-	case c.retryable != nil:
-		panic("retry: If used with " + name + ", which stops at the first error")
-	case c.bucket != nil:
-		panic("retry: Adaptive used with " + name + ", which stops at the first error")
-	}
-	return c
 }
 
-// repeatLoop is the loop behind Repeat and RepeatValue.
+// repeatLoop is the loop behind Repeat and RepeatUntil.
 func repeatLoop[T any](ctx context.Context, c *config, sched backoff.BackOff, op func(context.Context) (T, error), ok func(T) bool) (T, error) {
 	var v T
 	cur := newCursor(sched)
@@ -87,6 +75,9 @@ func repeatLoop[T any](ctx context.Context, c *config, sched backoff.BackOff, op
 		return v, err
 	}
 	for n := 1; ; n++ {
+		if err := c.waitToken(ctx); err != nil {
+			return v, err
+		}
 		start := time.Now()
 		var err error
 		v, err = attempt(ctx, c, op)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -16,14 +17,15 @@ func TestRepeatEnds(t *testing.T) {
 	tests := []struct {
 		name      string
 		schedule  *retry.Schedule
-		give      []retry.Option
+		give      []retry.RepeatOption
 		wantRuns  int
 		wantTaken time.Duration
 	}{
-		{"MaxAttempts counts runs", retry.Fixed(time.Second), []retry.Option{retry.MaxAttempts(3)}, 3, 2 * time.Second},
+		{"MaxRuns", retry.Fixed(time.Second), []retry.RepeatOption{retry.MaxRuns(3)}, 3, 2 * time.Second},
 		{"the schedule stops", retry.Fixed(time.Second).WithMaxTotalDelay(3 * time.Second), nil, 4, 3 * time.Second},
-		{"one run", retry.Fixed(time.Hour), []retry.Option{retry.MaxAttempts(1)}, 1, 0},
-		{"initial delay", retry.Fixed(time.Second), []retry.Option{retry.MaxAttempts(2), retry.InitialDelay(time.Minute)}, 2, time.Minute + time.Second},
+		{"one run", retry.Fixed(time.Hour), []retry.RepeatOption{retry.MaxRuns(1)}, 1, 0},
+		{"initial delay", retry.Fixed(time.Second), []retry.RepeatOption{retry.MaxRuns(2), retry.InitialDelay(time.Minute)}, 2, time.Minute + time.Second},
+		{"last MaxRuns wins", retry.Fixed(time.Second), []retry.RepeatOption{retry.MaxRuns(9), retry.MaxRuns(2)}, 2, time.Second},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -101,33 +103,41 @@ func TestRepeatAttemptTimeout(t *testing.T) {
 	})
 }
 
-func TestRepeatValue(t *testing.T) {
+func TestRepeatUntil(t *testing.T) {
 	statuses := func() func(context.Context) (string, error) {
 		seq := []string{"queued", "running", "running", "done", "archived"}
 		n := 0
 		return func(context.Context) (string, error) { n++; return seq[min(n, len(seq))-1], nil }
 	}
-	isDone := retry.Until(func(s string) bool { return s == "done" })
+	isDone := func(s string) bool { return s == "done" }
 	synctest.Test(t, func(t *testing.T) {
 		var hooked []error
 		start := time.Now()
-		s, err := retry.RepeatValue(t.Context(), retry.Fixed(5*time.Second), statuses(), isDone,
+		s, err := retry.RepeatUntil(t.Context(), retry.Fixed(5*time.Second), statuses(), isDone,
 			retry.AfterAttempt(func(a retry.Attempt) { hooked = append(hooked, a.Err) }))
 		if s != "done" || err != nil || time.Since(start) != 15*time.Second {
-			t.Errorf("RepeatValue = %q, %v after %v; want done, nil after 15s", s, err, time.Since(start))
+			t.Errorf("RepeatUntil = %q, %v after %v; want done, nil after 15s", s, err, time.Since(start))
 		}
-		want := fmt.Sprint([]error{retry.ErrConditionNotMet, retry.ErrConditionNotMet, retry.ErrConditionNotMet, nil})
-		if fmt.Sprint(hooked) != want {
+		want := []error{retry.ErrConditionNotMet, retry.ErrConditionNotMet, retry.ErrConditionNotMet, nil}
+		if !slices.Equal(hooked, want) {
 			t.Errorf("hook saw %v, want %v", hooked, want)
 		}
 	})
 
-	s, err := retry.RepeatValue(context.Background(), retry.Immediate(), statuses(), isDone, retry.MaxAttempts(2))
+	s, err := retry.RepeatUntil(context.Background(), retry.Immediate(), statuses(), isDone, retry.MaxRuns(2))
 	if s != "running" || attemptsOf(err) != 2 || !errors.Is(err, retry.ErrConditionNotMet) {
-		t.Errorf("RepeatValue = %q, %v; want the last value and ErrConditionNotMet after 2 runs", s, err)
+		t.Errorf("RepeatUntil = %q, %v; want the last value and ErrConditionNotMet after 2 runs", s, err)
 	}
-	s, err = retry.RepeatValue(context.Background(), retry.Immediate(), statuses(), retry.MaxAttempts(3))
-	if s != "running" || err != nil {
-		t.Errorf("RepeatValue without Until = %q, %v; want the last value and nil", s, err)
+
+	// The first failure ends the repetition, with that run's value.
+	n := 0
+	v, err := retry.RepeatUntil(context.Background(), retry.Immediate(), func(context.Context) (int, error) {
+		if n++; n == 3 {
+			return n, errFatal
+		}
+		return n, nil
+	}, func(v int) bool { return v > 10 })
+	if v != 3 || err != errFatal {
+		t.Errorf("RepeatUntil = %d, %v; want 3, errFatal itself", v, err)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"reflect"
 	"strconv"
 	"time"
 
@@ -13,23 +12,25 @@ import (
 	"github.com/corral-go/corral/timeout"
 )
 
-// ErrConditionNotMet reports a value that [Until] rejected: it is the error
-// of such an attempt (as an [AfterAttempt] hook sees it), and the Err of the
-// [*Error] returned when the loop gave up before any value was accepted.
+// ErrConditionNotMet reports a value that the condition of [Until] or
+// [RepeatUntil] rejected: it is the error of such an attempt (as an
+// [AfterAttempt] hook sees it), and the Err of the [*Error] returned when the
+// loop gave up before any value was accepted.
 var ErrConditionNotMet = errors.New("retry: condition not met")
 
-// Error is the error [Do] and [Value] return when they stop retrying
+// Error is the error [Do], [Value] and [Until] return when they stop retrying
 // because of the op's failures: a limit was reached, the error was not worth
-// retrying, or it was [Permanent]. ([RepeatValue] returns one too, when no
-// value satisfied [Until].) Its message says how many attempts were made;
-// errors.Is and errors.As see through it to the last failure.
+// retrying, or it was [Permanent]. ([RepeatUntil] returns one too, when no
+// value satisfied its condition.) Its message says how many attempts were
+// made; errors.Is and errors.As see through it to the last failure.
 type Error struct {
 	// Attempts is the number of attempts made, counting the first.
 	Attempts int
 	// Err is the last attempt's error ([ErrConditionNotMet] if its value was
-	// rejected by [Until]), with any [Permanent] wrapper removed.
+	// rejected by the condition of [Until]), with any [Permanent] wrapper
+	// removed.
 	Err error
-	// Throttled reports that the loop stopped because the [Adaptive] token
+	// Throttled reports that the loop stopped because the [WithBudget] token
 	// bucket had no tokens for another retry.
 	Throttled bool
 }
@@ -53,8 +54,8 @@ func (e *Error) Error() string {
 // Unwrap returns the last attempt's error.
 func (e *Error) Unwrap() error { return e.Err }
 
-// Permanent wraps err so that [Do] and [Value] stop at once instead of
-// retrying it, whatever [If] says; they return the original err (inside an
+// Permanent wraps err so that [Do], [Value] and [Until] stop at once instead
+// of retrying it, whatever [If] says; they return the original err (inside an
 // [*Error]). Permanent returns nil if err is nil.
 //
 // The wrapper is a [*backoff.PermanentError], so an op written for this
@@ -75,8 +76,11 @@ func Permanent(err error) error {
 //   - op's error is [Permanent], or [If] says it is not worth retrying;
 //   - [MaxAttempts] attempts were made, or the schedule returns
 //     [backoff.Stop];
-//   - the [Adaptive] token bucket has no tokens for the retry;
+//   - the [WithBudget] token bucket has no tokens for the retry;
 //   - ctx ends.
+//
+// With [WithRateLimit], every attempt also waits for a token of a rate
+// limiter first.
 //
 // Do honours ctx throughout: if ctx is already done, op is not called; a
 // wait ends as soon as ctx ends, and Do returns ctx.Err(); an attempt during
@@ -86,50 +90,56 @@ func Permanent(err error) error {
 // [AttemptTimeout], are retried: only ctx's own end stops the loop.
 //
 // op runs on the calling goroutine, one attempt at a time, with ctx (or, with
-// AttemptTimeout, a context derived from it). Do panics if op is nil, and
-// does not recover op's panics.
+// AttemptTimeout, a context derived from it). Do panics if ctx or op is nil,
+// and does not recover op's panics.
 func Do(ctx context.Context, op func(ctx context.Context) error, opts ...Option) error {
-	if op == nil {
-		panic("retry: Do called with nil op")
-	}
-	c := newConfig(opts)
-	if c.until != nil {
-		panic("retry: Until used with Do, which has no value; use Value")
-	}
-	_, err := retryLoop(ctx, c, func(ctx context.Context) (struct{}, error) {
+	checkCall("Do", ctx, op == nil)
+	_, err := retryLoop(ctx, retryConfig(opts), func(ctx context.Context) (struct{}, error) {
 		return struct{}{}, op(ctx)
 	}, nil)
 	return err
 }
 
 // Value is [Do] for an op that returns a value: it returns the value of the
-// first successful attempt. With [Until], a successful attempt also needs a
-// value that satisfies the condition; other values are retried.
-//
-// When Value fails it returns the last attempt's value (the zero T if no
-// attempt was made) with the error, so a caller polling with Until can still
-// see the last value it got. Value panics if op is nil.
+// first successful attempt. When Value fails it returns the last attempt's
+// value (the zero T if no attempt was made) with the error. Value panics if
+// ctx or op is nil.
 func Value[T any](ctx context.Context, op func(ctx context.Context) (T, error), opts ...Option) (T, error) {
-	if op == nil {
-		panic("retry: Value called with nil op")
-	}
-	c := newConfig(opts)
-	return retryLoop(ctx, c, op, untilFor[T](c, "Value"))
+	checkCall("Value", ctx, op == nil)
+	return retryLoop(ctx, retryConfig(opts), op, nil)
 }
 
-// untilFor returns the Until condition of c as a func(T) bool, or nil.
-func untilFor[T any](c *config, caller string) func(T) bool {
-	if c.until == nil {
-		return nil
+// Until is [Value] with a condition on the value: an attempt succeeds when
+// op returns a nil error and a value v for which ok(v) is true. An attempt
+// whose value ok rejects counts as a failure ([ErrConditionNotMet]) and is
+// always retried, whatever [If] says; failures of op are retried as in Do.
+// Until polls through errors: "ask for the job's status until it is done,
+// whatever the network does in between".
+//
+// When Until fails it returns the last attempt's value with the error, so a
+// caller can still see the last value it got; after a rejected last attempt
+// the error is an [*Error] wrapping ErrConditionNotMet. To poll on a fixed
+// schedule and stop at the first error instead, use [RepeatUntil]. Until
+// panics if ctx, op or ok is nil.
+func Until[T any](ctx context.Context, op func(ctx context.Context) (T, error), ok func(v T) bool, opts ...Option) (T, error) {
+	checkCall("Until", ctx, op == nil)
+	if ok == nil {
+		panic("retry: Until called with nil ok; pass the condition a value must meet, or use Value")
 	}
-	ok, match := c.until.(func(T) bool)
-	if !match {
-		panic(fmt.Sprintf("retry: Until(%T) used with %s[%v]", c.until, caller, reflect.TypeFor[T]()))
-	}
-	return ok
+	return retryLoop(ctx, retryConfig(opts), op, ok)
 }
 
-// retryLoop is the loop behind Do and Value.
+// checkCall panics if a loop named name was called with a nil ctx or op.
+func checkCall(name string, ctx context.Context, nilOp bool) {
+	if ctx == nil {
+		panic("retry: " + name + " called with nil ctx; pass context.Background() or the caller's context")
+	}
+	if nilOp {
+		panic("retry: " + name + " called with nil op; pass the operation to run")
+	}
+}
+
+// retryLoop is the loop behind Do, Value and Until.
 //
 // It does not wrap backoff.RetryNotifyWithTimerAndData, the obvious
 // candidate: that loop calls op without a context, learns about ctx only
@@ -150,13 +160,16 @@ func retryLoop[T any](ctx context.Context, c *config, op func(context.Context) (
 		return v, err
 	}
 	for n := 1; ; n++ {
+		if err := c.waitToken(ctx); err != nil {
+			return v, err
+		}
 		start := time.Now()
 		var err error
 		v, err = attempt(ctx, c, op)
 		if err == nil {
 			if ok == nil || ok(v) {
 				c.report(n, nil, backoff.Stop)
-				c.bucket.refund()
+				c.budget.refund()
 				return v, nil
 			}
 			err = ErrConditionNotMet
@@ -191,7 +204,7 @@ func retryLoop[T any](ctx context.Context, c *config, op func(context.Context) (
 		if next == backoff.Stop {
 			return giveUp(false)
 		}
-		if !c.bucket.take() {
+		if !c.budget.take() {
 			return giveUp(true)
 		}
 		wait := c.wait(next, start)
@@ -226,6 +239,33 @@ func (c *cursor) next() time.Duration {
 		return c.foreign.NextBackOff()
 	}
 	return c.own.NextBackOff()
+}
+
+// waitToken waits for a token of c's limiter, if there is one, or for ctx to
+// end. It uses a reservation rather than rate.Limiter.Wait so that a wait
+// that would pass ctx's deadline still lasts until ctx ends, like the loop's
+// other waits, instead of failing at once with an error no caller can match.
+func (c *config) waitToken(ctx context.Context) error {
+	if c.limiter == nil {
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	r := c.limiter.Reserve()
+	if !r.OK() {
+		if c.limiter.Burst() < 1 {
+			panic(fmt.Sprintf("retry: WithRateLimit's limiter has burst %d and can never grant a token; give it a burst of at least 1",
+				c.limiter.Burst()))
+		}
+		<-ctx.Done() // a limit of 0 with its burst spent: no token will come
+		return ctx.Err()
+	}
+	if err := timeout.Sleep(ctx, r.Delay()); err != nil {
+		r.Cancel() // give the token back to the callers still waiting
+		return err
+	}
+	return nil
 }
 
 // attempt runs op once, under the attempt timeout if there is one.

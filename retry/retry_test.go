@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -13,35 +14,6 @@ import (
 
 	"github.com/corral-go/corral/retry"
 )
-
-var (
-	errTemporary = errors.New("temporary failure")
-	errFatal     = errors.New("fatal error")
-)
-
-// flaky returns an op that fails with errTemporary the first n times it is
-// called, then succeeds, and a pointer to its call count.
-func flaky(n int) (func(context.Context) error, *int) {
-	calls := 0
-	return func(context.Context) error {
-		calls++
-		if calls <= n {
-			return errTemporary
-		}
-		return nil
-	}, &calls
-}
-
-func failing(context.Context) error { return errTemporary }
-
-// attemptsOf returns the Attempts of the *retry.Error in err, or 0.
-func attemptsOf(err error) int {
-	var re *retry.Error
-	if errors.As(err, &re) {
-		return re.Attempts
-	}
-	return 0
-}
 
 func TestDoRetriesUntilSuccess(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
@@ -112,45 +84,39 @@ func TestDoIf(t *testing.T) {
 		}
 		return fmt.Errorf("disk: %w", errFatal)
 	}, notFatal, retry.WithBackOff(retry.Immediate()), retry.MaxAttempts(10))
-	if calls != 3 || !errors.Is(err, errFatal) {
+	if calls != 3 || attemptsOf(err) != 3 || !errors.Is(err, errFatal) {
 		t.Fatalf("%d calls, err = %v; want 3 calls ending in errFatal", calls, err)
-	}
-	if want := "retry: gave up after 3 attempts: disk: fatal error"; err.Error() != want {
-		t.Errorf("message %q, want %q", err, want)
 	}
 }
 
 func TestDoPermanent(t *testing.T) {
+	wrapped := fmt.Errorf("load: %w", retry.Permanent(errFatal))
 	tests := []struct {
-		name    string
-		give    error
-		wantMsg string
+		name string
+		give error
+		want error // the *Error's Err
 	}{
-		{"retry.Permanent", retry.Permanent(errFatal), "retry: gave up after 1 attempt: fatal error"},
-		{"backoff.Permanent", backoff.Permanent(errFatal), "retry: gave up after 1 attempt: fatal error"},
-		{"wrapped", fmt.Errorf("load: %w", retry.Permanent(errFatal)), "retry: gave up after 1 attempt: load: fatal error"},
+		{"retry.Permanent", retry.Permanent(errFatal), errFatal},
+		{"backoff.Permanent", backoff.Permanent(errFatal), errFatal},
+		{"wrapped", wrapped, wrapped},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			calls := 0
 			err := retry.Do(context.Background(), func(context.Context) error { calls++; return tt.give },
 				retry.If(func(error) bool { return true }), retry.WithBackOff(retry.Immediate()))
-			if calls != 1 || !errors.Is(err, errFatal) || err.Error() != tt.wantMsg {
-				t.Errorf("%d calls, err = %q; want 1 call, %q", calls, err, tt.wantMsg)
-			}
 			var re *retry.Error
-			if errors.As(err, &re); tt.name != "wrapped" && re.Err != errFatal {
-				t.Errorf("Err = %#v, want errFatal without its Permanent wrapper", re.Err)
+			if calls != 1 || !errors.As(err, &re) || re.Attempts != 1 || !errors.Is(err, errFatal) {
+				t.Fatalf("%d calls, err = %v; want 1 call, an *Error after 1 attempt wrapping errFatal", calls, err)
+			}
+			if re.Err != tt.want {
+				t.Errorf("Err = %#v, want %#v (no Permanent wrapper at the top)", re.Err, tt.want)
 			}
 		})
 	}
 	if retry.Permanent(nil) != nil {
 		t.Error("Permanent(nil) != nil")
 	}
-}
-
-func att(n int, err error, d time.Duration) retry.Attempt {
-	return retry.Attempt{Number: n, Err: err, Delay: d}
 }
 
 func TestDoHook(t *testing.T) {
@@ -174,7 +140,7 @@ func TestDoHook(t *testing.T) {
 					retry.AfterAttempt(func(a retry.Attempt) { got = append(got, a) }),
 				}, tt.give...)
 				_ = retry.Do(t.Context(), op, opts...)
-				if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				if !slices.Equal(got, tt.want) {
 					t.Errorf("hook saw %v, want %v", got, tt.want)
 				}
 			})
@@ -183,28 +149,61 @@ func TestDoHook(t *testing.T) {
 }
 
 func TestValue(t *testing.T) {
-	counter := func() func(context.Context) (int, error) {
-		n := 0
-		return func(context.Context) (int, error) { n++; return n, nil }
+	immediate := retry.WithBackOff(retry.Immediate())
+	v, err := retry.Value(context.Background(), counter(), immediate)
+	if v != 1 || err != nil {
+		t.Errorf("Value = %d, %v; want the first value 1, nil", v, err)
 	}
+
+	n := 0
+	v, err = retry.Value(context.Background(), func(context.Context) (int, error) {
+		n++
+		return n, errTemporary
+	}, immediate, retry.MaxAttempts(3))
+	if v != 3 || attemptsOf(err) != 3 || !errors.Is(err, errTemporary) {
+		t.Errorf("Value = %d, %v; want the last value 3 and errTemporary after 3 attempts", v, err)
+	}
+}
+
+func TestUntil(t *testing.T) {
 	immediate := retry.WithBackOff(retry.Immediate())
 	retryNothing := retry.If(func(error) bool { return false }) // rejections are retried anyway
 
-	v, err := retry.Value(context.Background(), counter(), immediate, retryNothing, retry.MaxAttempts(5),
-		retry.Until(func(v int) bool { return v >= 3 }))
+	v, err := retry.Until(context.Background(), counter(), func(v int) bool { return v >= 3 },
+		immediate, retryNothing, retry.MaxAttempts(5))
 	if v != 3 || err != nil {
-		t.Errorf("Value = %d, %v; want 3, nil", v, err)
+		t.Errorf("Until = %d, %v; want 3, nil", v, err)
 	}
 
 	var hooked []error
-	v, err = retry.Value(context.Background(), counter(), immediate, retry.MaxAttempts(4),
-		retry.Until(func(v int) bool { return v > 10 }),
+	v, err = retry.Until(context.Background(), counter(), func(v int) bool { return v > 10 },
+		immediate, retry.MaxAttempts(4),
 		retry.AfterAttempt(func(a retry.Attempt) { hooked = append(hooked, a.Err) }))
 	if v != 4 || attemptsOf(err) != 4 || !errors.Is(err, retry.ErrConditionNotMet) {
-		t.Errorf("Value = %d, %v; want the last value 4 and ErrConditionNotMet after 4 attempts", v, err)
+		t.Errorf("Until = %d, %v; want the last value 4 and ErrConditionNotMet after 4 attempts", v, err)
 	}
 	if len(hooked) != 4 || hooked[0] != retry.ErrConditionNotMet {
 		t.Errorf("hook saw %v, want ErrConditionNotMet 4 times", hooked)
+	}
+
+	// Failures of op are retried like in Value, and If applies to them.
+	calls := 0
+	s, err := retry.Until(context.Background(), func(context.Context) (string, error) {
+		switch calls++; calls {
+		case 1:
+			return "", errTemporary
+		case 2:
+			return "pending", nil
+		}
+		return "ready", nil
+	}, func(s string) bool { return s == "ready" }, immediate, retry.MaxAttempts(5))
+	if s != "ready" || err != nil || calls != 3 {
+		t.Errorf("Until = %q, %v after %d calls; want ready, nil after 3", s, err, calls)
+	}
+	_, err = retry.Until(context.Background(), func(context.Context) (string, error) { return "", errFatal },
+		func(string) bool { return true }, immediate, retry.If(func(err error) bool { return err != errFatal }))
+	if attemptsOf(err) != 1 || !errors.Is(err, errFatal) {
+		t.Errorf("Until = %v, want to give up after 1 attempt on errFatal", err)
 	}
 }
 
@@ -284,4 +283,14 @@ func TestForeignBackOff(t *testing.T) {
 			t.Errorf("err = %v after %v, want 5 attempts in 8.125s", err, time.Since(start))
 		}
 	})
+}
+
+func TestAttemptLast(t *testing.T) {
+	var last []bool
+	_ = retry.Do(context.Background(), failing,
+		retry.WithBackOff(retry.Immediate()), retry.MaxAttempts(3),
+		retry.AfterAttempt(func(a retry.Attempt) { last = append(last, a.Last()) }))
+	if len(last) != 3 || last[0] || last[1] || !last[2] {
+		t.Errorf("Last() per attempt = %v, want [false false true]", last)
+	}
 }

@@ -70,7 +70,7 @@ func Immediate() *Schedule {
 // d is negative.
 func Fixed(d time.Duration) *Schedule {
 	if d < 0 {
-		panic(fmt.Sprintf("retry: Fixed(%v): d must not be negative", d))
+		panic(fmt.Sprintf("retry: Fixed called with %v; pass zero or more", d))
 	}
 	return newSchedule(&spec{kind: kindFixed, initial: d})
 }
@@ -85,7 +85,7 @@ func Fixed(d time.Duration) *Schedule {
 func Exponential(initial time.Duration, factor float64, max time.Duration) *Schedule {
 	checkGrowth("Exponential", initial, max)
 	if !(factor >= 1) {
-		panic(fmt.Sprintf("retry: Exponential factor %v must be at least 1", factor))
+		panic(fmt.Sprintf("retry: Exponential called with factor %v; pass 1 or more", factor))
 	}
 	return newSchedule(&spec{kind: kindExponential, initial: initial, factor: factor, max: max})
 }
@@ -115,10 +115,10 @@ func Decorrelated(base, max time.Duration) *Schedule {
 
 func checkGrowth(name string, initial, max time.Duration) {
 	if initial <= 0 {
-		panic(fmt.Sprintf("retry: %s initial delay %v must be positive", name, initial))
+		panic(fmt.Sprintf("retry: %s called with initial delay %v; pass a positive duration", name, initial))
 	}
 	if max < initial {
-		panic(fmt.Sprintf("retry: %s max %v is less than the initial delay %v", name, max, initial))
+		panic(fmt.Sprintf("retry: %s called with max %v below the initial delay %v; pass a max of at least the initial delay", name, max, initial))
 	}
 }
 
@@ -133,7 +133,7 @@ func (s *Schedule) with(f func(sp *spec)) *Schedule {
 // are randomised with j. It panics if j is not one of the Jitter constants.
 func (s *Schedule) WithJitter(j Jitter) *Schedule {
 	if !j.valid() {
-		panic(fmt.Sprintf("retry: WithJitter(%v): unknown jitter", j))
+		panic(fmt.Sprintf("retry: WithJitter called with %v; pass NoJitter, FullJitter or EqualJitter", j))
 	}
 	return s.with(func(sp *spec) { sp.jitter = j })
 }
@@ -144,7 +144,7 @@ func (s *Schedule) WithJitter(j Jitter) *Schedule {
 // WithMaxTotalDelay panics if d is not positive.
 func (s *Schedule) WithMaxTotalDelay(d time.Duration) *Schedule {
 	if d <= 0 {
-		panic(fmt.Sprintf("retry: WithMaxTotalDelay(%v): d must be positive", d))
+		panic(fmt.Sprintf("retry: WithMaxTotalDelay called with %v; pass a positive duration", d))
 	}
 	return s.with(func(sp *spec) { sp.maxTotal = d })
 }
@@ -157,7 +157,7 @@ func (s *Schedule) WithMaxTotalDelay(d time.Duration) *Schedule {
 // WithMaxElapsed panics if d is not positive.
 func (s *Schedule) WithMaxElapsed(d time.Duration) *Schedule {
 	if d <= 0 {
-		panic(fmt.Sprintf("retry: WithMaxElapsed(%v): d must be positive", d))
+		panic(fmt.Sprintf("retry: WithMaxElapsed called with %v; pass a positive duration", d))
 	}
 	return s.with(func(sp *spec) { sp.maxElapsed = d })
 }

@@ -11,32 +11,6 @@ import (
 	"github.com/corral-go/corral/retry"
 )
 
-const (
-	ms   = time.Millisecond
-	stop = backoff.Stop
-)
-
-// delays returns the first n delays of b.
-func delays(b backoff.BackOff, n int) []time.Duration {
-	ds := make([]time.Duration, n)
-	for i := range ds {
-		ds[i] = b.NextBackOff()
-	}
-	return ds
-}
-
-func equalDurations(a, b []time.Duration) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 func TestScheduleSequences(t *testing.T) {
 	tests := []struct {
 		name string
@@ -193,16 +167,16 @@ func TestSchedulePanics(t *testing.T) {
 		give func()
 		want string
 	}{
-		{"fixed negative", func() { retry.Fixed(-1) }, "retry: Fixed(-1ns): d must not be negative"},
-		{"exponential zero initial", func() { retry.Exponential(0, 2, time.Second) }, "retry: Exponential initial delay 0s must be positive"},
-		{"exponential small factor", func() { retry.Exponential(ms, 0.5, time.Second) }, "retry: Exponential factor 0.5 must be at least 1"},
-		{"exponential NaN factor", func() { retry.Exponential(ms, math.NaN(), time.Second) }, "retry: Exponential factor NaN must be at least 1"},
-		{"exponential max below initial", func() { retry.Exponential(time.Second, 2, ms) }, "retry: Exponential max 1ms is less than the initial delay 1s"},
-		{"fibonacci negative", func() { retry.Fibonacci(-ms, time.Second) }, "retry: Fibonacci initial delay -1ms must be positive"},
-		{"decorrelated max below base", func() { retry.Decorrelated(time.Second, ms) }, "retry: Decorrelated max 1ms is less than the initial delay 1s"},
-		{"unknown jitter", func() { retry.Fixed(ms).WithJitter(retry.Jitter(7)) }, "retry: WithJitter(Jitter(7)): unknown jitter"},
-		{"zero total delay", func() { retry.Fixed(ms).WithMaxTotalDelay(0) }, "retry: WithMaxTotalDelay(0s): d must be positive"},
-		{"negative elapsed", func() { retry.Fixed(ms).WithMaxElapsed(-time.Second) }, "retry: WithMaxElapsed(-1s): d must be positive"},
+		{"fixed negative", func() { retry.Fixed(-1) }, "retry: Fixed called with -1ns; pass zero or more"},
+		{"exponential zero initial", func() { retry.Exponential(0, 2, time.Second) }, "retry: Exponential called with initial delay 0s; pass a positive duration"},
+		{"exponential small factor", func() { retry.Exponential(ms, 0.5, time.Second) }, "retry: Exponential called with factor 0.5; pass 1 or more"},
+		{"exponential NaN factor", func() { retry.Exponential(ms, math.NaN(), time.Second) }, "retry: Exponential called with factor NaN; pass 1 or more"},
+		{"exponential max below initial", func() { retry.Exponential(time.Second, 2, ms) }, "retry: Exponential called with max 1ms below the initial delay 1s; pass a max of at least the initial delay"},
+		{"fibonacci negative", func() { retry.Fibonacci(-ms, time.Second) }, "retry: Fibonacci called with initial delay -1ms; pass a positive duration"},
+		{"decorrelated max below base", func() { retry.Decorrelated(time.Second, ms) }, "retry: Decorrelated called with max 1ms below the initial delay 1s; pass a max of at least the initial delay"},
+		{"unknown jitter", func() { retry.Fixed(ms).WithJitter(retry.Jitter(7)) }, "retry: WithJitter called with Jitter(7); pass NoJitter, FullJitter or EqualJitter"},
+		{"zero total delay", func() { retry.Fixed(ms).WithMaxTotalDelay(0) }, "retry: WithMaxTotalDelay called with 0s; pass a positive duration"},
+		{"negative elapsed", func() { retry.Fixed(ms).WithMaxElapsed(-time.Second) }, "retry: WithMaxElapsed called with -1s; pass a positive duration"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -211,13 +185,6 @@ func TestSchedulePanics(t *testing.T) {
 			}
 		})
 	}
-}
-
-// panicValue calls f and returns what it panicked with, or nil.
-func panicValue(f func()) (v any) {
-	defer func() { v = recover() }()
-	f()
-	return nil
 }
 
 // FuzzSchedule checks that no configuration yields a negative delay or one

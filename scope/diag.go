@@ -259,21 +259,31 @@ func (r *forkRecord) describe() string {
 // packages: the line of user code that started the fork.
 func (r *forkRecord) where() (file string, line int) { return siteOf(r.site[:]) }
 
+// siteOf returns the first frame of site in user code. When there is none
+// (a scope started on a goroutine of corral's own, such as app.Run's root
+// scope), it returns the first frame in a corral package other than scope,
+// which names the corral call that started it, rather than the runtime's.
 func siteOf(site []uintptr) (file string, line int) {
 	frames := runtime.CallersFrames(site)
-	var first runtime.Frame
+	var fallback runtime.Frame
 	for {
 		f, more := frames.Next()
-		if first.PC == 0 {
-			first = f
-		}
-		if !isCorralFrame(f.Function) {
+		runtimeFrame := strings.HasPrefix(f.Function, "runtime.")
+		if !isCorralFrame(f.Function) && !runtimeFrame {
 			return f.File, f.Line
 		}
+		if fallback.PC == 0 && !runtimeFrame && !strings.HasPrefix(f.Function, "github.com/corral-go/corral/scope.") &&
+			!strings.HasPrefix(f.Function, "github.com/corral-go/corral/internal/") {
+			fallback = f
+		}
 		if !more {
-			return first.File, first.Line
+			break
 		}
 	}
+	if fallback.PC == 0 {
+		return "?", 0
+	}
+	return fallback.File, fallback.Line
 }
 
 func isCorralFrame(fn string) bool {

@@ -37,6 +37,17 @@
 // context and must return soon after it is cancelled; one that does not keeps
 // its scope, and the caller, waiting.
 //
+// # Limits
+//
+// [WithLimit] lets at most n awaited forks of a scope run at once: [Scope.Go]
+// waits for a free slot, [Scope.TryGo] starts a fork only if one is free.
+//
+// # Building forks of your own
+//
+// [Scope.Start] runs a [Job]: a fork's work and what to do with its outcome,
+// which the scope hands over only after it has recorded it. Package fork's
+// typed forks and the dispatcher's runners are Jobs.
+//
 // # Nesting
 //
 // Scopes nest: a fork, or a body, may run a scope of its own with the

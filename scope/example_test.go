@@ -126,3 +126,48 @@ func ExamplePanicError() {
 	// released
 	// recovered: out of cheese
 }
+
+// This example demonstrates a limited scope: however many forks the body
+// starts, at most two run at once; Go waits for a free slot.
+func ExampleWithLimit() {
+	var running, most atomic.Int32
+	err := scope.Supervised(context.Background(), func(s *scope.Scope) error {
+		for range 20 {
+			s.Go(func(context.Context) error {
+				n := running.Add(1)
+				for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+				}
+				time.Sleep(time.Millisecond) // the work
+				running.Add(-1)
+				return nil
+			})
+		}
+		return nil
+	}, scope.WithLimit(2))
+	fmt.Println("error:", err, "most at once:", most.Load() <= 2)
+	// Output: error: <nil> most at once: true
+}
+
+// This example demonstrates TryGo: a producer that finds every slot taken
+// does the work itself instead of waiting, so it never blocks.
+func ExampleScope_TryGo() {
+	release := make(chan struct{})
+	err := scope.Supervised(context.Background(), func(s *scope.Scope) error {
+		s.Go(func(ctx context.Context) error { // holds the only slot
+			select {
+			case <-release:
+			case <-ctx.Done():
+			}
+			return nil
+		})
+		if !s.TryGo(func(context.Context) error { return nil }) {
+			fmt.Println("no free slot: doing the work inline")
+		}
+		close(release)
+		return nil
+	}, scope.WithLimit(1))
+	fmt.Println("error:", err)
+	// Output:
+	// no free slot: doing the work inline
+	// error: <nil>
+}

@@ -2,6 +2,7 @@ package scope
 
 import (
 	"context"
+	"runtime"
 
 	"github.com/corral-go/corral/internal/catch"
 )
@@ -176,98 +177,170 @@ func (s *Scope) start(method string, k kind, name string, fn any, job Job, wait 
 	}
 	limited := s.slots != nil && k.awaited()
 	if limited {
-		if !wait {
-			if !s.slots.TryAcquire(1) {
-				return false
+		if !s.takeSlot(wait) {
+			if wait {
+				job.Finish(context.Cause(s.ctx))
 			}
-		} else if s.slots.Acquire(s.ctx, 1) != nil {
-			job.Finish(context.Cause(s.ctx))
 			return false
 		}
 	}
-	s.mu.Lock()
-	if s.ended {
-		s.mu.Unlock()
-		if limited {
-			s.slots.Release(1)
+	delta := uint64(stateAwaited)
+	if !k.awaited() {
+		delta = stateDaemon
+	}
+	for {
+		w := s.state.Load()
+		if w&stateEnded != 0 {
+			if limited {
+				<-s.slots
+			}
+			panic("scope: " + method + " called after " + s.describe() +
+				" ended; start forks from the body or a fork, before Supervised returns")
 		}
-		panic("scope: " + method + " called after " + s.describe() +
-			" ended; start forks from the body or a fork, before Supervised returns")
+		n := awaitedOf(w)
+		if !k.awaited() {
+			n = daemonsOf(w)
+		}
+		if n == awaitedMask { // one more would spill into the next field
+			panic("scope: " + method + ": 16,777,215 forks of one kind already running in " + s.describe())
+		}
+		if s.state.CompareAndSwap(w, w+delta) {
+			break
+		}
 	}
-	if k.awaited() {
-		s.awaited++
-	} else {
-		s.daemons++
-	}
-	var rec *forkRecord
 	if s.diag != nil {
-		rec = s.trackForkLocked(k, name, fn)
+		s.mu.Lock()
+		job = &diagJob{Job: job, rec: s.trackForkLocked(k, name, fn)}
+		s.mu.Unlock()
 	}
-	s.mu.Unlock()
-	go s.run(job, k, rec)
+	// The go statement allocates a closure of the function and what it
+	// passes, once per fork: the kind is in which function runs, so that
+	// the closure is three words, a 32-byte block.
+	switch k {
+	case 0:
+		go s.runAwaited(job)
+	case daemonKind:
+		go s.runDaemon(job)
+	case unsupervisedKind:
+		go s.runUnsupervised(job)
+	default:
+		go s.runUnsupervisedDaemon(job)
+	}
 	return true
 }
 
 // run is a fork's goroutine.
-func (s *Scope) run(job Job, k kind, rec *forkRecord) {
+func (s *Scope) runAwaited(job Job)            { s.run(job, 0) }
+func (s *Scope) runDaemon(job Job)             { s.run(job, daemonKind) }
+func (s *Scope) runUnsupervised(job Job)       { s.run(job, unsupervisedKind) }
+func (s *Scope) runUnsupervisedDaemon(job Job) { s.run(job, unsupervisedKind|daemonKind) }
+
+func (s *Scope) run(job Job, k kind) {
 	var err error
-	p := catch.Call(func() { err = s.runJob(job, rec) }, func() {
-		s.forkReturned(job, k, rec, ErrGoexit)
+	p := catch.Call(func() { err = s.runJob(job) }, func() {
+		s.forkReturned(job, k, ErrGoexit)
 	})
 	if p != nil {
 		err = s.newPanic(p)
 	}
-	s.forkReturned(job, k, rec, err)
+	s.forkReturned(job, k, err)
 }
 
-func (s *Scope) runJob(job Job, rec *forkRecord) error {
-	if rec != nil {
-		return s.runDiag(rec, job)
+func (s *Scope) runJob(job Job) error {
+	if dj, ok := job.(*diagJob); ok {
+		return s.runDiag(dj.rec, dj.Job)
 	}
 	return job.Run(s.ctx)
+}
+
+// A diagJob is the Job of a fork of a scope with diagnostics: the user's
+// Job and the fork's record.
+type diagJob struct {
+	Job
+	rec *forkRecord
 }
 
 // forkReturned records a fork's outcome, hands it to the Job, and only then
 // counts the fork as ended: record first, then publish, then let the scope
 // move on.
-func (s *Scope) forkReturned(job Job, k kind, rec *forkRecord, err error) {
+func (s *Scope) forkReturned(job Job, k kind, err error) {
 	if err != nil && k&unsupervisedKind == 0 {
 		s.fail(err, k&daemonKind != 0)
 	}
-	s.finish(job, err, k, rec)
+	if k.awaited() && s.slots != nil {
+		// The function has returned, and a failure has cancelled the
+		// scope: a fork waiting for this slot will not start.
+		<-s.slots
+	}
+	s.finish(job, err, k)
 }
 
 // finish calls job.Finish, then ends the fork. A Finish that panics fails the
 // scope; one that calls runtime.Goexit still ends the fork.
-func (s *Scope) finish(job Job, err error, k kind, rec *forkRecord) {
-	p := catch.Call(func() { job.Finish(err) }, func() { s.forkEnded(k, rec) })
+func (s *Scope) finish(job Job, err error, k kind) {
+	p := catch.Call(func() { job.Finish(err) }, func() { s.forkEnded(job, k) })
 	if p != nil {
 		s.fail(s.newPanic(p), false)
 	}
-	s.forkEnded(k, rec)
+	s.forkEnded(job, k)
 }
 
-func (s *Scope) forkEnded(k kind, rec *forkRecord) {
-	if k.awaited() && s.slots != nil {
-		s.slots.Release(1)
+func (s *Scope) forkEnded(job Job, k kind) {
+	if dj, ok := job.(*diagJob); ok {
+		s.mu.Lock()
+		delete(s.info.forks, dj.rec)
+		s.mu.Unlock()
 	}
+	delta := uint64(stateAwaited)
+	if !k.awaited() {
+		delta = stateDaemon
+	}
+	if w := s.state.Add(-delta); w&stateWaiting == 0 || !settled(w) {
+		return
+	}
+	// The scope waits, and this fork is the one it waits for. Take mu to
+	// wake it: the scope holds mu until it is about to sleep, and has made
+	// the channel by then.
 	s.mu.Lock()
-	if rec != nil {
-		delete(s.info.forks, rec)
-	}
-	if k.awaited() {
-		s.awaited--
-	} else {
-		s.daemons--
-	}
-	wake := s.waiting && s.settledLocked()
-	if wake {
-		s.waiting = false
+	if w := s.state.Load(); w&stateWaiting != 0 && settled(w) {
+		s.state.And(^uint64(stateWaiting))
+		s.wake <- struct{}{}
 	}
 	s.mu.Unlock()
-	if wake {
-		// Signal after unlocking, so the scope's goroutine does not wake
-		// up only to block on s.mu at once.
-		s.wake.Signal()
+}
+
+// takeSlot takes a slot of a limited scope: at once or not at all without
+// wait, and otherwise when one frees or until the scope is cancelled, which
+// it reports with false. A scope whose context is cancelled gives no slot,
+// even a free one.
+func (s *Scope) takeSlot(wait bool) bool {
+	if s.ctx.Err() != nil {
+		return false
+	}
+	select { // a free slot: no select over two channels
+	case s.slots <- struct{}{}:
+		return true
+	default:
+		if !wait {
+			return false
+		}
+	}
+	// The forks holding the slots were likely started by this goroutine
+	// and queued behind it on its processor: yielding once lets them run
+	// and free their slots, where parking in the select at once costs a
+	// park and a wake-up for every fork started.
+	for range 3 {
+		runtime.Gosched()
+		select {
+		case s.slots <- struct{}{}:
+			return true
+		default:
+		}
+	}
+	select {
+	case s.slots <- struct{}{}:
+		return true
+	case <-s.ctx.Done():
+		return false
 	}
 }

@@ -277,22 +277,3 @@ func TestString(t *testing.T) {
 		return nil
 	}, scope.WithName("db"))
 }
-
-func panicMessage(f func()) (msg string) {
-	defer func() { msg = recoverString(recover()) }()
-	f()
-	return ""
-}
-
-func recoverString(v any) string {
-	switch v := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return v
-	case error:
-		return v.Error()
-	default:
-		return "unexpected panic value"
-	}
-}

@@ -100,10 +100,10 @@ func sortForks(fs []ForkInfo) {
 }
 
 func (s *Scope) stateLocked() string {
-	switch {
-	case s.ended:
+	switch w := s.state.Load(); {
+	case w&stateEnded != 0:
 		return "ended"
-	case s.cancelled:
+	case w&stateCancelled != 0:
 		return "cancelling"
 	case s.bodyDone:
 		return "ending"

@@ -83,8 +83,12 @@ type StuckReport struct {
 // String formats the report over several lines, one per fork.
 func (r StuckReport) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "corral: %s cancelled %v ago (cause: %v) still waits for %d fork(s):",
-		r.Scope, r.Waiting.Round(time.Millisecond), r.Cause, len(r.Forks))
+	what := fmt.Sprintf("%d fork(s)", len(r.Forks))
+	if len(r.Forks) > 0 && r.Forks[0].Kind == "body" {
+		what = fmt.Sprintf("its body and %d fork(s)", len(r.Forks)-1)
+	}
+	fmt.Fprintf(&b, "corral: %s cancelled %v ago (cause: %v) still waits for %s:",
+		r.Scope, r.Waiting.Round(time.Millisecond), r.Cause, what)
 	for _, f := range r.Forks {
 		fmt.Fprintf(&b, "\n\t%s", f)
 	}

@@ -6,9 +6,8 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"unsafe"
-
-	"golang.org/x/sync/semaphore"
 
 	"github.com/corral-go/corral/internal/catch"
 )
@@ -24,19 +23,21 @@ type Scope struct {
 	cancel context.CancelCauseFunc
 	bodyPC uintptr // the body function's code, to describe an unnamed scope
 	cfg    config
-	slots  *semaphore.Weighted // running awaited forks, with WithLimit; nil without
+	slots  chan struct{} // one element per running awaited fork, with WithLimit; nil without
 
-	// Guarded by mu. The scope's state (see [Info]) follows from the flags:
-	// running until bodyDone, ending until cancelled, cancelling until ended.
-	mu        sync.Mutex
-	awaited   int32     // running awaited forks (supervised and unsupervised)
-	daemons   int32     // running daemon forks
-	bodyDone  bool      // the body has returned
-	cancelled bool      // the scope cancelled its context: a failure or its normal end
-	ended     bool      // every fork has returned: no fork may start
-	waiting   bool      // the scope's goroutine waits on wake
-	wake      sync.Cond // signalled when what the waiting scope waits for happens
-	out       *outcome  // nil until something fails or registers a release
+	// state counts the running forks and holds the flags that say what the
+	// scope waits for, in one word: a fork starts and ends with one atomic
+	// operation on it, and takes mu only in the rare cases (a failure, a
+	// scope waiting to be woken). See the stateXxx constants.
+	state atomic.Uint64
+
+	// Guarded by mu. The scope's state as [Info] shows it follows from the
+	// flags: running until bodyDone, ending until cancelled, cancelling
+	// until ended.
+	mu       sync.Mutex
+	bodyDone bool          // the body has returned
+	wake     chan struct{} // the waiting scope sleeps on it; made when it first must
+	out      *outcome      // nil until something fails or registers a release
 
 	diag *diag      // nil unless diagnostics are on
 	info *scopeInfo // diagnostics state, when diag is not nil
@@ -129,13 +130,12 @@ func newScope(fn string, ctx context.Context, bodyPC uintptr, opts []Option) *Sc
 		o.apply(&s.cfg)
 	}
 	if s.cfg.limit > 0 {
-		s.slots = semaphore.NewWeighted(int64(s.cfg.limit))
+		s.slots = make(chan struct{}, s.cfg.limit)
 	}
 	if diagUsed.Load() {
 		ctx = s.setupDiag(ctx)
 	}
 	s.ctx, s.cancel = context.WithCancelCause(ctx)
-	s.wake.L = &s.mu
 	if s.diag != nil {
 		s.armOnCancel()
 		s.register()
@@ -172,7 +172,7 @@ func (s *Scope) Defer(release func()) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.ended {
+	if s.endedLocked() {
 		panic("scope: Defer called after " + s.describe() + " ended; register releases from the body or a fork")
 	}
 	o := s.outcomeLocked()
@@ -208,6 +208,33 @@ func (s *Scope) runBody(body func(s *Scope) error) (err error) {
 	return err
 }
 
+// The scope's state word: the running awaited forks in the low 24 bits, the
+// running daemon forks in the next 24, and flags on top. Flags are set with
+// s.mu held, so that code holding s.mu sees them settled; counts change
+// without it.
+const (
+	stateAwaited   = 1               // one running awaited fork
+	stateDaemon    = 1 << 24         // one running daemon fork
+	stateCounts    = 1<<48 - 1       // both counts
+	stateCancelled = 1 << 48         // the scope cancelled its context: a failure, or the normal end
+	stateWaiting   = 1 << 49         // the scope's goroutine sleeps on s.wake
+	stateEnded     = 1 << 50         // every fork has returned: no fork may start
+	awaitedMask    = stateDaemon - 1 // the awaited count's bits
+)
+
+func awaitedOf(w uint64) uint64 { return w & awaitedMask }
+func daemonsOf(w uint64) uint64 { return w & stateCounts >> 24 }
+
+// settled reports whether, in state w, the scope's goroutine may go on:
+// before the scope cancels its context it waits for the awaited forks only,
+// after that for every fork.
+func settled(w uint64) bool {
+	return awaitedOf(w) == 0 && (w&stateCancelled == 0 || daemonsOf(w) == 0)
+}
+
+func (s *Scope) cancelledLocked() bool { return s.state.Load()&stateCancelled != 0 }
+func (s *Scope) endedLocked() bool     { return s.state.Load()&stateEnded != 0 }
+
 // wait ends the scope: it records the body's result, waits for the awaited
 // forks, cancels the context, waits for every fork, runs the releases, and
 // returns the scope's result (or panics).
@@ -216,15 +243,20 @@ func (s *Scope) wait(bodyErr error) error {
 	s.failLocked(bodyErr, false)
 	s.bodyDone = true
 	s.awaitLocked()
-	if !s.cancelled {
+	if !s.cancelledLocked() {
 		// The normal end. Cancelling under the lock puts a daemon fork
 		// that fails now either before it (a failure) or after it
 		// (discarded), never in between.
-		s.cancelled = true
+		s.state.Or(stateCancelled)
 		s.cancel(ErrScopeEnded)
-		s.awaitLocked()
 	}
-	s.ended = true
+	for {
+		s.awaitLocked()
+		// A fork may start between the wait and this: the CAS fails then.
+		if w := s.state.Load(); settled(w) && s.state.CompareAndSwap(w, w|stateEnded) {
+			break
+		}
+	}
 	o := s.out
 	s.mu.Unlock()
 	if s.diag != nil {
@@ -252,18 +284,40 @@ func (s *Scope) wait(bodyErr error) error {
 	return errors.Join(append([]error{o.first}, o.rest...)...)
 }
 
-// settledLocked reports whether the scope's goroutine may go on: before the
-// scope cancels its context it waits for the awaited forks only, after that
-// for every fork.
-func (s *Scope) settledLocked() bool {
-	return s.awaited == 0 && (!s.cancelled || s.daemons == 0)
-}
-
-// awaitLocked releases s.mu until the scope is settled.
+// awaitLocked releases s.mu until the scope is settled. It sets the waiting
+// flag, then looks at the counts again: a fork that ends before the flag is
+// set is seen by that second look, and one that ends after it sees the flag
+// and takes s.mu to signal, which it can do only once Wait has released it.
 func (s *Scope) awaitLocked() {
-	for !s.settledLocked() {
-		s.waiting = true // the fork that settles the scope clears it
-		s.wake.Wait()
+	for yielded := false; ; {
+		if settled(s.state.Load()) {
+			return
+		}
+		if !yielded {
+			// The forks still running were likely started by this
+			// goroutine and are queued behind it on its processor:
+			// yielding once lets them finish without a park and a
+			// wake-up.
+			yielded = true
+			s.mu.Unlock()
+			runtime.Gosched()
+			s.mu.Lock()
+			continue
+		}
+		if w := s.state.Or(stateWaiting) | stateWaiting; settled(w) {
+			s.state.And(^uint64(stateWaiting))
+			return
+		}
+		// The fork that settles the scope clears the flag and sends on
+		// wake, under s.mu: it cannot before this goroutine has released
+		// it, and the send does not block (one waiter, room for one).
+		if s.wake == nil {
+			s.wake = make(chan struct{}, 1)
+		}
+		wake := s.wake
+		s.mu.Unlock()
+		<-wake
+		s.mu.Lock()
 	}
 }
 
@@ -313,7 +367,7 @@ func (s *Scope) failLocked(err error, daemon bool) {
 			o.panicked = pe
 		}
 	}
-	if !isPanic && s.cancelled && o.first == nil {
+	if !isPanic && s.cancelledLocked() && o.first == nil {
 		// The scope is ending normally: daemon forks were told to stop,
 		// and what they return now is discarded; an awaited fork started
 		// during the shutdown that only reports the cancellation adds
@@ -324,8 +378,8 @@ func (s *Scope) failLocked(err error, daemon bool) {
 	}
 	if o.first == nil {
 		o.first = err
-		if !s.cancelled {
-			s.cancelled = true
+		if !s.cancelledLocked() {
+			s.state.Or(stateCancelled)
 			s.cancel(err)
 		}
 		return

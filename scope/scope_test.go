@@ -318,20 +318,3 @@ func TestNestedPanicKeepsOriginal(t *testing.T) {
 		t.Errorf("got %v, want the innermost panic with its stack", pe.Value)
 	}
 }
-
-//go:noinline
-func panicky(v any) { panic(v) }
-
-func catchPanic(t *testing.T, f func()) (pe *scope.PanicError) {
-	t.Helper()
-	defer func() {
-		v := recover()
-		var ok bool
-		if pe, ok = v.(*scope.PanicError); !ok {
-			t.Fatalf("recovered %T %v, want *scope.PanicError", v, v)
-		}
-	}()
-	f()
-	t.Fatal("no panic")
-	return nil
-}

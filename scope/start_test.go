@@ -60,7 +60,7 @@ func TestStartUnsupervised(t *testing.T) {
 
 // A Finish that panics fails the scope, and the fork still ends.
 func TestStartFinishPanics(t *testing.T) {
-	v := catchPanicValue(func() {
+	v := recovered(func() {
 		_ = scope.Supervised(context.Background(), func(s *scope.Scope) error {
 			s.Start(scope.ForkSpec{}, panickyFinish{})
 			return nil
@@ -75,9 +75,3 @@ type panickyFinish struct{}
 
 func (panickyFinish) Run(context.Context) error { return nil }
 func (panickyFinish) Finish(error)              { panic("finish bug") }
-
-func catchPanicValue(f func()) (v any) {
-	defer func() { v = recover() }()
-	f()
-	return nil
-}

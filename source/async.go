@@ -32,7 +32,7 @@ var (
 func (s Source[T]) Buffer(n int) Source[T] {
 	mustPositive("Buffer", "n", n)
 	up := s.runner()
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		if stop(want) {
 			return nil
 		}
@@ -40,7 +40,7 @@ func (s Source[T]) Buffer(n int) Source[T] {
 			q := newQueue[T](n, 1, want)
 			st.onLeave(q.Stop)
 			st.goProducer(func(ctx context.Context) error { return feed(ctx, q, up, want, true) })
-			return drain(st.consumerCtx(), ctx, q, want, emit)
+			return drain(st.consumerCtx(), ctx, q, want, out)
 		})
 	}}
 }
@@ -71,7 +71,7 @@ func Merge[T any](sources ...Source[T]) Source[T] {
 	for i, s := range sources {
 		ups[i] = s.runner()
 	}
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		if stop(want) {
 			return nil
 		}
@@ -81,7 +81,7 @@ func Merge[T any](sources ...Source[T]) Source[T] {
 			for _, up := range ups {
 				st.goProducer(func(ctx context.Context) error { return feed(ctx, q, up, want, false) })
 			}
-			return drain(st.consumerCtx(), ctx, q, want, emit)
+			return drain(st.consumerCtx(), ctx, q, want, out)
 		})
 	}}
 }

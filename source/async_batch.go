@@ -64,7 +64,7 @@ func GroupedWithin[T any](src Source[T], size int, window time.Duration) Source[
 
 func groupWithin[T any](src Source[T], size int, window time.Duration, name scope.Option) Source[[]T] {
 	up := src.runner()
-	return Source[[]T]{run: func(ctx context.Context, want int, emit func([][]T) int) error {
+	return Source[[]T]{run: func(ctx context.Context, want int, out sink[[]T]) error {
 		if stop(want) {
 			return nil
 		}
@@ -72,16 +72,12 @@ func groupWithin[T any](src Source[T], size int, window time.Duration, name scop
 			slot := handoff.NewSlot[[]T]()
 			defer slot.Stop()
 			st.goProducer(func(ctx context.Context) error { return fillGroups(ctx, slot, up, size) })
-			var one [1][]T
 			for {
 				g, ok, err := slot.Next(st.consumerCtx(), window)
 				if err != nil || !ok {
 					return err
 				}
-				one[0] = g
-				want := emit(one[:]) // one group at a time keeps to any bound
-				one[0] = nil
-				if stop(want) {
+				if stop(out.one(g)) { // one group at a time keeps to any bound
 					return nil
 				}
 			}
@@ -93,7 +89,7 @@ func groupWithin[T any](src Source[T], size int, window time.Duration, name scop
 // is full at size values: then it waits for the consumer to take it.
 func fillGroups[T any](ctx context.Context, slot *handoff.Slot[[]T], up runFunc[T], size int) error {
 	done := ctx.Done()
-	err := up(ctx, unbounded, func(batch []T) int {
+	err := up(ctx, unbounded, pushOnly(func(batch []T) int {
 		for len(batch) > 0 {
 			g, has, at := slot.Claim()
 			if !has {
@@ -108,7 +104,7 @@ func fillGroups[T any](ctx context.Context, slot *handoff.Slot[[]T], up runFunc[
 			}
 		}
 		return unbounded
-	})
+	}))
 	if err == nil {
 		err = ctx.Err() // stopped early by a cancellation: not the end of the stream
 	}

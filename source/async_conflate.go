@@ -45,7 +45,7 @@ var (
 func (s Source[T]) Conflate(combine func(acc, v T) T) Source[T] {
 	mustFunc("Conflate", "combine", combine == nil)
 	up := s.runner()
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		if stop(want) {
 			return nil
 		}
@@ -57,7 +57,7 @@ func (s Source[T]) Conflate(combine func(acc, v T) T) Source[T] {
 				acc = combine(acc, v)
 			}
 			return acc
-		}, emit)
+		}, out)
 	}}
 }
 
@@ -76,13 +76,13 @@ func (s Source[T]) Conflate(combine func(acc, v T) T) Source[T] {
 func (s Source[T]) Debounce(d time.Duration) Source[T] {
 	mustDuration("Debounce", "d", d)
 	up := s.runner()
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		if stop(want) {
 			return nil
 		}
 		return conflate(ctx, up, d, debounceScope, func(_ T, _ bool, batch []T) T {
 			return batch[len(batch)-1]
-		}, emit)
+		}, out)
 	}}
 }
 
@@ -92,13 +92,13 @@ func (s Source[T]) Debounce(d time.Duration) Source[T] {
 // value on once it has waited quiet for quiet (0 for at once). merge runs
 // outside the slot's lock: it may be a user function, which may panic.
 func conflate[T any](ctx context.Context, up runFunc[T], quiet time.Duration, name scope.Option,
-	merge func(acc T, has bool, batch []T) T, emit func([]T) int) error {
+	merge func(acc T, has bool, batch []T) T, out sink[T]) error {
 	return runStage(ctx, name, func(st *stage) error {
 		slot := handoff.NewSlot[T]()
 		defer slot.Stop()
 		st.goProducer(func(ctx context.Context) error {
 			done := ctx.Done()
-			err := up(ctx, unbounded, func(batch []T) int {
+			err := up(ctx, unbounded, pushOnly(func(batch []T) int {
 				acc, has, _ := slot.Claim()
 				slot.Put(merge(acc, has, batch), time.Now(), false)
 				select {
@@ -107,7 +107,7 @@ func conflate[T any](ctx context.Context, up runFunc[T], quiet time.Duration, na
 				default:
 					return unbounded
 				}
-			})
+			}))
 			if err == nil {
 				err = ctx.Err() // stopped early by a cancellation: not the end of the stream
 			}
@@ -117,17 +117,12 @@ func conflate[T any](ctx context.Context, up runFunc[T], quiet time.Duration, na
 			slot.End()
 			return nil
 		})
-		var one [1]T
 		for {
 			v, ok, err := slot.Next(st.consumerCtx(), quiet)
 			if err != nil || !ok {
 				return err
 			}
-			one[0] = v
-			want := emit(one[:]) // one value at a time keeps to any bound
-			var zero T
-			one[0] = zero
-			if stop(want) {
+			if stop(out.one(v)) { // one value at a time keeps to any bound
 				return nil
 			}
 		}

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/corral-go/corral/channel"
 	"github.com/corral-go/corral/source"
 )
@@ -147,6 +149,18 @@ func ExampleSource_Throttle() {
 	start := time.Now()
 	got, _ := source.Of(1, 2, 3, 4, 5).Throttle(2, 10*time.Millisecond).RunToSlice(context.Background())
 	fmt.Println(got, time.Since(start) >= 20*time.Millisecond)
+	// Output: [1 2 3 4 5] true
+}
+
+// This example passes values at the pace of a limiter from
+// golang.org/x/time/rate: two at once (its burst), then one every 10ms.
+// The limiter could be shared with other code that must keep to the same
+// pace, such as the client of a rate-limited API.
+func ExampleSource_RateLimit() {
+	lim := rate.NewLimiter(rate.Every(10*time.Millisecond), 2)
+	start := time.Now()
+	got, _ := source.Of(1, 2, 3, 4, 5).RateLimit(lim).RunToSlice(context.Background())
+	fmt.Println(got, time.Since(start) >= 30*time.Millisecond)
 	// Output: [1 2 3 4 5] true
 }
 

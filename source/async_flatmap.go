@@ -32,7 +32,7 @@ func FlatMapPar[T, U any](src Source[T], limit int, f func(T) Source[U]) Source[
 	mustPositive("FlatMapPar", "limit", limit)
 	mustFunc("FlatMapPar", "f", f == nil)
 	up := src.runner()
-	return Source[U]{run: func(ctx context.Context, want int, emit func([]U) int) error {
+	return Source[U]{run: func(ctx context.Context, want int, out sink[U]) error {
 		if stop(want) {
 			return nil
 		}
@@ -57,7 +57,7 @@ func FlatMapPar[T, U any](src Source[T], limit int, f func(T) Source[U]) Source[
 					}
 					return max(limit-len(slots), 1)
 				}
-				err := up(ctx, ask(), func(batch []T) int {
+				err := up(ctx, ask(), pushOnly(func(batch []T) int {
 					for _, v := range batch {
 						select {
 						case slots <- struct{}{}:
@@ -73,7 +73,7 @@ func FlatMapPar[T, U any](src Source[T], limit int, f func(T) Source[U]) Source[
 						st.goProducer(func(ctx context.Context) error { return inner(ctx, run) })
 					}
 					return ask()
-				})
+				}))
 				if err == nil {
 					err = ctx.Err() // stopped early by a cancellation
 				}
@@ -84,7 +84,7 @@ func FlatMapPar[T, U any](src Source[T], limit int, f func(T) Source[U]) Source[
 				q.ProducerDone()
 				return nil
 			})
-			return drain(st.consumerCtx(), runCtx, q, want, emit)
+			return drain(st.consumerCtx(), runCtx, q, want, out)
 		})
 	}}
 }

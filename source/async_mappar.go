@@ -55,7 +55,7 @@ func mapPar[T, U any](op string, src Source[T], limit int, f func(context.Contex
 	mustPositive(op, "limit", limit)
 	mustFunc(op, "f", f == nil)
 	up := src.runner()
-	return Source[U]{run: func(ctx context.Context, want int, emit func([]U) int) error {
+	return Source[U]{run: func(ctx context.Context, want int, out sink[U]) error {
 		if stop(want) {
 			return nil
 		}
@@ -69,7 +69,7 @@ func mapPar[T, U any](op string, src Source[T], limit int, f func(context.Contex
 			}
 			st.onLeave(m.in.Stop)
 			st.goProducer(func(ctx context.Context) error { return m.produce(ctx, up, want) })
-			return m.drain(st.consumerCtx(), runCtx, want, emit)
+			return m.drain(st.consumerCtx(), runCtx, want, out)
 		})
 	}}
 }
@@ -121,7 +121,7 @@ const pieceTime = int64(50 * time.Microsecond)
 func (m *mapper[T, U]) produce(ctx context.Context, up runFunc[T], want int) error {
 	done := ctx.Done()
 	w := handoff.NewWake()
-	err := up(ctx, want, func(batch []T) int {
+	err := up(ctx, want, pushOnly(func(batch []T) int {
 		// Before the Put, which may wait for a worker to make room.
 		m.startWorker()
 		bound, err := m.in.Put(batch, done, w)
@@ -129,7 +129,7 @@ func (m *mapper[T, U]) produce(ctx context.Context, up runFunc[T], want int) err
 			return 0
 		}
 		return bound
-	})
+	}))
 	if err == nil {
 		err = ctx.Err() // stopped early by a cancellation: not the end of the stream
 	}
@@ -221,6 +221,9 @@ func (m *mapper[T, U]) take(p *piece[T, U], done <-chan struct{}, w chan struct{
 	if m.ordered {
 		m.takeMu.Lock()
 		defer m.takeMu.Unlock()
+	}
+	if cap(p.in) < k {
+		p.in = make([]T, 0, k)
 	}
 	m.idle.Add(1)
 	var err error
@@ -323,13 +326,13 @@ func (m *mapper[T, U]) next(ctx context.Context) (*piece[T, U], error) {
 	}
 }
 
-func (m *mapper[T, U]) drain(ctx, runCtx context.Context, want int, emit func([]U) int) error {
+func (m *mapper[T, U]) drain(ctx, runCtx context.Context, want int, out sink[U]) error {
 	for {
 		p, err := m.next(ctx)
 		if p == nil || err != nil {
 			return err
 		}
-		want, err = passOn(ctx, runCtx, p.out, want, m.in, emit)
+		want, err = passOn(ctx, runCtx, p.out, want, m.in, out.push)
 		m.release(p)
 		if err != nil || stop(want) {
 			return err

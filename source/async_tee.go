@@ -44,19 +44,27 @@ func (s Source[T]) AlsoTo(c *channel.Chan[T]) Source[T] {
 		panic("source: AlsoTo called with nil c; pass the channel to copy the values to")
 	}
 	up := s.runner()
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		if stop(want) {
 			_ = c.Close()
 			return nil
 		}
 		var err, serr error
-		tee := func(batch []T) int {
-			for _, v := range batch {
+		tee := sink[T]{
+			push: func(batch []T) int {
+				for _, v := range batch {
+					if serr = c.Send(ctx, v); serr != nil {
+						return 0
+					}
+				}
+				return out.push(batch)
+			},
+			one: func(v T) int {
 				if serr = c.Send(ctx, v); serr != nil {
 					return 0
 				}
-			}
-			return emit(batch)
+				return out.one(v)
+			},
 		}
 		// The run goes through a scope of its own so that a panic reaches
 		// this frame as a *scope.PanicError, with the stack where it

@@ -45,26 +45,26 @@ func Zip[A, B any](a Source[A], b Source[B]) Source[Pair[A, B]] {
 func ZipWith[A, B, C any](a Source[A], b Source[B], f func(A, B) C) Source[C] {
 	mustFunc("ZipWith", "f", f == nil)
 	upA, upB := a.runner(), b.runner()
-	return Source[C]{run: func(ctx context.Context, want int, emit func([]C) int) error {
+	return Source[C]{run: func(ctx context.Context, want int, out sink[C]) error {
 		if stop(want) {
 			return nil
 		}
 		return runStage(ctx, zipScope, func(st *stage) error {
 			la, lb := startLane(st, upA, want), startLane(st, upB, want)
 			ctx := st.consumerCtx()
-			var out []C
+			var res []C
 			for {
 				if err := fill2(ctx, la, lb, false); err != nil || la.ended || lb.ended {
 					return err
 				}
 				va, vb := la.values(), lb.values()
 				k := min(len(va), len(vb), batchSize(want))
-				out = out[:0]
+				res = res[:0]
 				for i := range k {
-					out = append(out, f(va[i], vb[i]))
+					res = append(res, f(va[i], vb[i]))
 				}
-				want = emit(out[:k:k])
-				clear(out)
+				want = out.push(res[:k:k])
+				clear(res)
 				la.consumed(k, want)
 				lb.consumed(k, want)
 				if stop(want) {
@@ -82,14 +82,14 @@ func ZipWith[A, B, C any](a Source[A], b Source[B], f func(A, B) C) Source[C] {
 // Async, like [ZipWith].
 func ZipAll[A, B any](a Source[A], b Source[B], padA A, padB B) Source[Pair[A, B]] {
 	upA, upB := a.runner(), b.runner()
-	return Source[Pair[A, B]]{run: func(ctx context.Context, want int, emit func([]Pair[A, B]) int) error {
+	return Source[Pair[A, B]]{run: func(ctx context.Context, want int, out sink[Pair[A, B]]) error {
 		if stop(want) {
 			return nil
 		}
 		return runStage(ctx, zipScope, func(st *stage) error {
 			la, lb := startLane(st, upA, want), startLane(st, upB, want)
 			ctx := st.consumerCtx()
-			var out []Pair[A, B]
+			var res []Pair[A, B]
 			for {
 				if err := fill2(ctx, la, lb, true); err != nil {
 					return err
@@ -107,7 +107,7 @@ func ZipAll[A, B any](a Source[A], b Source[B], padA A, padB B) Source[Pair[A, B
 					k = min(len(va), len(vb))
 				}
 				k = min(k, batchSize(want))
-				out = out[:0]
+				res = res[:0]
 				for i := range k {
 					p := Pair[A, B]{padA, padB}
 					if !la.ended {
@@ -116,10 +116,10 @@ func ZipAll[A, B any](a Source[A], b Source[B], padA A, padB B) Source[Pair[A, B
 					if !lb.ended {
 						p.Second = vb[i]
 					}
-					out = append(out, p)
+					res = append(res, p)
 				}
-				want = emit(out[:k:k])
-				clear(out)
+				want = out.push(res[:k:k])
+				clear(res)
 				la.consumed(k, want)
 				lb.consumed(k, want)
 				if stop(want) {
@@ -150,7 +150,7 @@ func Interleave[T any](segment int, sources ...Source[T]) Source[T] {
 	for i, s := range sources {
 		ups[i] = s.runner()
 	}
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		if stop(want) || len(ups) == 0 {
 			return nil
 		}
@@ -172,7 +172,7 @@ func Interleave[T any](segment int, sources ...Source[T]) Source[T] {
 						}
 						vs := l.values()
 						k := min(left, len(vs), batchSize(want))
-						want = emit(vs[:k:k])
+						want = out.push(vs[:k:k])
 						l.consumed(k, want)
 						if stop(want) {
 							return nil

@@ -92,6 +92,7 @@ func TestBadInput(t *testing.T) {
 		{func() { source.Batch(src, 0) }, "source: Batch called with size 0; size must be at least 1"},
 		{func() { src.Conflate(nil) }, "source: Conflate called with nil combine; pass a function"},
 		{func() { src.AlsoTo(nil) }, "source: AlsoTo called with nil c; pass the channel to copy the values to"},
+		{func() { src.RateLimit(nil) }, "source: RateLimit called with nil lim; pass a limiter made by rate.NewLimiter"},
 		{func() { source.FromCallback(0, source.OverflowBlock, reg) }, "source: FromCallback called with capacity 0; pass a positive capacity or channel.Unlimited"},
 		{func() { source.FromCallback(1, 9, reg) }, "source: FromCallback called with overflow Overflow(9); pass one of the Overflow constants"},
 		{func() { source.FromCallback[int](1, source.OverflowBlock, nil) }, "source: FromCallback called with nil register; pass a function"},

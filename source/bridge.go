@@ -26,18 +26,25 @@ func FromChannel[T any](c *channel.Chan[T]) Source[T] {
 	if c == nil {
 		panic("source: FromChannel called with nil c; pass a channel made by channel.New")
 	}
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
-		var one [1]T
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
+		var check ctxCheck
 		for !stop(want) {
-			v, err := c.Receive(ctx)
+			if err := check.check(ctx); err != nil {
+				return err
+			}
+			// A value that is there is taken without looking at ctx;
+			// only a receive that waits needs it.
+			v, ok, err := c.TryReceive()
+			if !ok && err == nil {
+				v, err = c.Receive(ctx)
+			}
 			if err != nil {
 				if errors.Is(err, channel.ErrClosed) {
 					return nil
 				}
 				return err
 			}
-			one[0] = v
-			want = emit(one[:])
+			want = out.one(v)
 		}
 		return nil
 	}}
@@ -55,25 +62,28 @@ func FromGoChan[T any](c <-chan T) Source[T] {
 	if c == nil {
 		panic("source: FromGoChan called with nil c; a receive from a nil channel waits forever: pass a channel made by make")
 	}
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		done := ctx.Done()
-		var one [1]T
+		var check ctxCheck
 		for !stop(want) {
-			// A ready value must not win over a cancellation that
-			// happened before: select would pick at random.
-			if err := ctx.Err(); err != nil {
+			if err := check.check(ctx); err != nil {
 				return err
 			}
-			select {
-			case v, ok := <-c:
-				if !ok {
-					return nil
+			var v T
+			var ok bool
+			select { // a value that is there is taken at once
+			case v, ok = <-c:
+			default:
+				select {
+				case v, ok = <-c:
+				case <-done:
+					return ctx.Err()
 				}
-				one[0] = v
-				want = emit(one[:])
-			case <-done:
-				return ctx.Err()
 			}
+			if !ok {
+				return nil
+			}
+			want = out.one(v)
 		}
 		return nil
 	}}
@@ -111,13 +121,21 @@ func (s Source[T]) RunToChannel(sc *scope.Scope, capacity int) *channel.Chan[T] 
 		// scope; it fails the channel, so that no receiver waits forever,
 		// and goes on to fail sc. So does runtime.Goexit.
 		p := catch.Call(func() {
-			err = s.runIn(ctx, func(batch []T) int {
-				for _, v := range batch {
+			err = s.runIn(ctx, sink[T]{
+				push: func(batch []T) int {
+					for _, v := range batch {
+						if serr = c.Send(ctx, v); serr != nil {
+							return 0
+						}
+					}
+					return unbounded
+				},
+				one: func(v T) int {
 					if serr = c.Send(ctx, v); serr != nil {
 						return 0
 					}
-				}
-				return unbounded
+					return unbounded
+				},
 			})
 		}, func() {
 			_ = c.Fail(fmt.Errorf("source: RunToChannel: %w", scope.ErrGoexit))

@@ -136,7 +136,7 @@ func FromCallback[T any](capacity int, overflow Overflow, register func(ctx cont
 		panic(fmt.Sprintf("source: FromCallback called with overflow %v; pass one of the Overflow constants", overflow))
 	}
 	mustFunc("FromCallback", "register", register == nil)
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		if stop(want) {
 			return nil
 		}
@@ -160,6 +160,6 @@ func FromCallback[T any](capacity int, overflow Overflow, register func(ctx cont
 		if unregister, err = register(ctx, e); err != nil {
 			return err
 		}
-		return drain(ctx, ctx, e.q, want, emit)
+		return drain(ctx, ctx, e.q, want, out)
 	}}
 }

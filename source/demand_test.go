@@ -67,14 +67,25 @@ func TestTakeStopsUpstream(t *testing.T) {
 		{"OrElse", func(s source.Source[int]) source.Source[int] { return s.OrElse(source.Of(9)).Take(3) }, []int{0, 1, 2}, 3},
 		{"Concat", func(s source.Source[int]) source.Source[int] { return source.Concat(source.Of(-1), s).Take(3) }, []int{-1, 0, 1}, 2},
 	}
+	// Each case runs twice: over a generator, which pushes batches, and
+	// over a producer that emits one value at a time.
+	upstreams := []struct {
+		name string
+		src  func(*atomic.Int64) source.Source[int]
+	}{
+		{"batches", counted},
+		{"oneByOne", countedOneByOne},
+	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var calls atomic.Int64
-			equal(t, collect(t, tt.build(counted(&calls))), tt.want)
-			if calls.Load() != int64(tt.calls) {
-				t.Errorf("upstream produced %d values, want %d", calls.Load(), tt.calls)
-			}
-		})
+		for _, up := range upstreams {
+			t.Run(tt.name+"/"+up.name, func(t *testing.T) {
+				var calls atomic.Int64
+				equal(t, collect(t, tt.build(up.src(&calls))), tt.want)
+				if calls.Load() != int64(tt.calls) {
+					t.Errorf("upstream produced %d values, want %d", calls.Load(), tt.calls)
+				}
+			})
+		}
 	}
 }
 

@@ -12,12 +12,16 @@ import "context"
 func Map[T, U any](src Source[T], f func(T) U) Source[U] {
 	mustFunc("Map", "f", f == nil)
 	up := src.runner()
-	return Source[U]{run: func(ctx context.Context, want int, emit func([]U) int) error {
+	return Source[U]{run: func(ctx context.Context, want int, out sink[U]) error {
 		var buf []U
-		return up(ctx, want, func(batch []T) int {
-			buf = grow(buf, len(batch))
-			mapBatch(buf, batch, f)
-			return emit(buf)
+		one := out.one
+		return up(ctx, want, sink[T]{
+			push: func(batch []T) int {
+				buf = grow(buf, len(batch))
+				mapBatch(buf, batch, f)
+				return out.push(buf)
+			},
+			one: func(v T) int { return one(f(v)) },
 		})
 	}}
 }
@@ -30,21 +34,31 @@ func Map[T, U any](src Source[T], f func(T) U) Source[U] {
 func MapErr[T, U any](src Source[T], f func(T) (U, error)) Source[U] {
 	mustFunc("MapErr", "f", f == nil)
 	up := src.runner()
-	return Source[U]{run: func(ctx context.Context, want int, emit func([]U) int) error {
+	return Source[U]{run: func(ctx context.Context, want int, out sink[U]) error {
 		var buf []U
 		var ferr error
-		err := up(ctx, want, func(batch []T) int {
-			buf = grow(buf, len(batch))
-			out := buf[:len(batch)]
-			for i, v := range batch {
-				if out[i], ferr = f(v); ferr != nil {
-					if i > 0 {
-						emit(out[:i])
+		err := up(ctx, want, sink[T]{
+			push: func(batch []T) int {
+				buf = grow(buf, len(batch))
+				res := buf[:len(batch)]
+				for i, v := range batch {
+					if res[i], ferr = f(v); ferr != nil {
+						if i > 0 {
+							out.push(res[:i])
+						}
+						return 0
 					}
+				}
+				return out.push(res)
+			},
+			one: func(v T) int {
+				u, err := f(v)
+				if err != nil {
+					ferr = err
 					return 0
 				}
-			}
-			return emit(out)
+				return out.one(u)
+			},
 		})
 		if ferr != nil {
 			return ferr
@@ -59,15 +73,24 @@ func MapErr[T, U any](src Source[T], f func(T) (U, error)) Source[U] {
 func (s Source[T]) Filter(keep func(T) bool) Source[T] {
 	mustFunc("Filter", "keep", keep == nil)
 	up := s.runner()
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		var buf []T
-		return up(ctx, want, func(batch []T) int {
-			buf = grow(buf, len(batch))
-			n := filterBatch(buf, batch, keep)
-			if n > 0 { // otherwise the bound is unchanged
-				want = emit(buf[:n])
-			}
-			return want
+		one := out.one
+		return up(ctx, want, sink[T]{
+			push: func(batch []T) int {
+				buf = grow(buf, len(batch))
+				n := filterBatch(buf, batch, keep)
+				if n > 0 { // otherwise the bound is unchanged
+					want = out.push(buf[:n])
+				}
+				return want
+			},
+			one: func(v T) int {
+				if keep(v) {
+					want = one(v)
+				}
+				return want
+			},
 		})
 	}}
 }
@@ -81,23 +104,31 @@ func (s Source[T]) Filter(keep func(T) bool) Source[T] {
 func FilterMap[T, U any](src Source[T], f func(T) (U, bool)) Source[U] {
 	mustFunc("FilterMap", "f", f == nil)
 	up := src.runner()
-	return Source[U]{run: func(ctx context.Context, want int, emit func([]U) int) error {
+	return Source[U]{run: func(ctx context.Context, want int, out sink[U]) error {
 		var buf []U
-		return up(ctx, want, func(batch []T) int {
-			buf = grow(buf, len(batch))
-			out := buf[:len(batch)]
-			n := 0
-			for _, v := range batch {
-				u, ok := f(v)
-				out[n] = u
-				if ok {
-					n++
+		return up(ctx, want, sink[T]{
+			push: func(batch []T) int {
+				buf = grow(buf, len(batch))
+				res := buf[:len(batch)]
+				n := 0
+				for _, v := range batch {
+					u, ok := f(v)
+					res[n] = u
+					if ok {
+						n++
+					}
 				}
-			}
-			if n > 0 {
-				want = emit(out[:n])
-			}
-			return want
+				if n > 0 {
+					want = out.push(res[:n])
+				}
+				return want
+			},
+			one: func(v T) int {
+				if u, ok := f(v); ok {
+					want = out.one(u)
+				}
+				return want
+			},
 		})
 	}}
 }
@@ -111,12 +142,18 @@ func FilterMap[T, U any](src Source[T], f func(T) (U, bool)) Source[U] {
 func (s Source[T]) Tap(f func(T)) Source[T] {
 	mustFunc("Tap", "f", f == nil)
 	up := s.runner()
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
-		return up(ctx, want, func(batch []T) int {
-			for _, v := range batch {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
+		return up(ctx, want, sink[T]{
+			push: func(batch []T) int {
+				for _, v := range batch {
+					f(v)
+				}
+				return out.push(batch)
+			},
+			one: func(v T) int {
 				f(v)
-			}
-			return emit(batch)
+				return out.one(v)
+			},
 		})
 	}}
 }
@@ -134,17 +171,23 @@ type Indexed[T any] struct {
 // Fused.
 func ZipWithIndex[T any](src Source[T]) Source[Indexed[T]] {
 	up := src.runner()
-	return Source[Indexed[T]]{run: func(ctx context.Context, want int, emit func([]Indexed[T]) int) error {
+	return Source[Indexed[T]]{run: func(ctx context.Context, want int, out sink[Indexed[T]]) error {
 		var buf []Indexed[T]
 		next := 0
-		return up(ctx, want, func(batch []T) int {
-			buf = grow(buf, len(batch))
-			out := buf[:len(batch)]
-			for i, v := range batch {
-				out[i] = Indexed[T]{Index: next + i, Value: v}
-			}
-			next += len(batch)
-			return emit(out)
+		return up(ctx, want, sink[T]{
+			push: func(batch []T) int {
+				buf = grow(buf, len(batch))
+				res := buf[:len(batch)]
+				for i, v := range batch {
+					res[i] = Indexed[T]{Index: next + i, Value: v}
+				}
+				next += len(batch)
+				return out.push(res)
+			},
+			one: func(v T) int {
+				next++
+				return out.one(Indexed[T]{Index: next - 1, Value: v})
+			},
 		})
 	}}
 }
@@ -156,25 +199,34 @@ func ZipWithIndex[T any](src Source[T]) Source[Indexed[T]] {
 // Fused.
 func DistinctAdjacent[T comparable](src Source[T]) Source[T] {
 	up := src.runner()
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		var buf []T
 		var last T
 		seen := false
-		return up(ctx, want, func(batch []T) int {
-			buf = grow(buf, len(batch))
-			out := buf[:len(batch)]
-			n := 0
-			for _, v := range batch {
-				if !seen || v != last {
-					out[n] = v
-					n++
-					last, seen = v, true
+		return up(ctx, want, sink[T]{
+			push: func(batch []T) int {
+				buf = grow(buf, len(batch))
+				res := buf[:len(batch)]
+				n := 0
+				for _, v := range batch {
+					if !seen || v != last {
+						res[n] = v
+						n++
+						last, seen = v, true
+					}
 				}
-			}
-			if n > 0 {
-				want = emit(out[:n])
-			}
-			return want
+				if n > 0 {
+					want = out.push(res[:n])
+				}
+				return want
+			},
+			one: func(v T) int {
+				if !seen || v != last {
+					last, seen = v, true
+					want = out.one(v)
+				}
+				return want
+			},
 		})
 	}}
 }
@@ -189,19 +241,25 @@ func DistinctAdjacent[T comparable](src Source[T]) Source[T] {
 func Scan[T, A any](src Source[T], zero A, f func(A, T) A) Source[A] {
 	mustFunc("Scan", "f", f == nil)
 	up := src.runner()
-	return Source[A]{run: func(ctx context.Context, want int, emit func([]A) int) error {
+	return Source[A]{run: func(ctx context.Context, want int, out sink[A]) error {
 		var buf []A
 		acc := zero
-		return up(ctx, want, func(batch []T) int {
-			buf = grow(buf, len(batch))
-			out := buf[:len(batch)]
-			a := acc
-			for i, v := range batch {
-				a = f(a, v)
-				out[i] = a
-			}
-			acc = a
-			return emit(out)
+		return up(ctx, want, sink[T]{
+			push: func(batch []T) int {
+				buf = grow(buf, len(batch))
+				res := buf[:len(batch)]
+				a := acc
+				for i, v := range batch {
+					a = f(a, v)
+					res[i] = a
+				}
+				acc = a
+				return out.push(res)
+			},
+			one: func(v T) int {
+				acc = f(acc, v)
+				return out.one(acc)
+			},
 		})
 	}}
 }

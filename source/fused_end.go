@@ -17,14 +17,11 @@ import "context"
 func (s Source[T]) OnDone(f func()) Source[T] {
 	mustFunc("OnDone", "f", f == nil)
 	up := s.runner()
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		if stop(want) {
 			return nil
 		}
-		err := up(ctx, want, func(batch []T) int {
-			want = emit(batch)
-			return want
-		})
+		err := up(ctx, want, tracked(out, &want))
 		if err == nil && !stop(want) {
 			f()
 		}
@@ -41,8 +38,8 @@ func (s Source[T]) OnDone(f func()) Source[T] {
 func (s Source[T]) OnError(f func(error)) Source[T] {
 	mustFunc("OnError", "f", f == nil)
 	up := s.runner()
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
-		err := up(ctx, want, emit)
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
+		err := up(ctx, want, out)
 		if err != nil {
 			f(err)
 		}
@@ -63,14 +60,11 @@ func (s Source[T]) OnError(f func(error)) Source[T] {
 func (s Source[T]) Recover(f func(err error) (T, bool)) Source[T] {
 	mustFunc("Recover", "f", f == nil)
 	up := s.runner()
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		if stop(want) {
 			return nil
 		}
-		err := up(ctx, want, func(batch []T) int {
-			want = emit(batch)
-			return want
-		})
+		err := up(ctx, want, tracked(out, &want))
 		if err == nil || ctx.Err() != nil {
 			return err
 		}
@@ -79,7 +73,7 @@ func (s Source[T]) Recover(f func(err error) (T, bool)) Source[T] {
 			return err
 		}
 		if !stop(want) {
-			emit([]T{v})
+			out.one(v)
 		}
 		return nil
 	}}
@@ -97,19 +91,26 @@ func (s Source[T]) Recover(f func(err error) (T, bool)) Source[T] {
 // Fused: alt runs on the goroutine that ran s, once s has ended.
 func (s Source[T]) OrElse(alt Source[T]) Source[T] {
 	up := s.runner()
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		if stop(want) {
 			return nil
 		}
 		emitted := false
-		err := up(ctx, want, func(batch []T) int {
-			emitted = true
-			want = emit(batch)
-			return want
+		err := up(ctx, want, sink[T]{
+			push: func(batch []T) int {
+				emitted = true
+				want = out.push(batch)
+				return want
+			},
+			one: func(v T) int {
+				emitted = true
+				want = out.one(v)
+				return want
+			},
 		})
 		if err != nil || emitted {
 			return err
 		}
-		return alt.runner()(ctx, want, emit)
+		return alt.runner()(ctx, want, out)
 	}}
 }

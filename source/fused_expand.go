@@ -16,13 +16,14 @@ func expandBound(want int) int {
 	return min(want, 1)
 }
 
-// emitAll passes out downstream in batches of at most maxBatch values, no
-// more than want in all, and returns the downstream's latest bound.
-func emitAll[T any](out []T, want int, emit func([]T) int) int {
-	for len(out) > 0 && !stop(want) {
-		n := min(batchSize(want), len(out))
-		want = emit(out[:n:n])
-		out = out[n:]
+// emitAll passes vs downstream through push in batches of at most maxBatch
+// values, no more than want in all, and returns the downstream's latest
+// bound.
+func emitAll[T any](vs []T, want int, push func([]T) int) int {
+	for len(vs) > 0 && !stop(want) {
+		n := min(batchSize(want), len(vs))
+		want = push(vs[:n:n])
+		vs = vs[n:]
 	}
 	return want
 }
@@ -38,22 +39,28 @@ func emitAll[T any](out []T, want int, emit func([]T) int) int {
 func FlatMap[T, U any](src Source[T], f func(T) Source[U]) Source[U] {
 	mustFunc("FlatMap", "f", f == nil)
 	up := src.runner()
-	return Source[U]{run: func(ctx context.Context, want int, emit func([]U) int) error {
+	return Source[U]{run: func(ctx context.Context, want int, out sink[U]) error {
 		if stop(want) {
 			return nil
 		}
-		pass := func(batch []U) int {
-			want = emit(batch)
-			return want
-		}
+		pass := tracked(out, &want)
 		var ierr error
-		err := up(ctx, expandBound(want), func(batch []T) int {
-			for _, v := range batch {
-				if ierr = f(v).runner()(ctx, want, pass); ierr != nil || stop(want) {
-					return 0
-				}
+		inner := func(v T) int {
+			if ierr = f(v).runner()(ctx, want, pass); ierr != nil || stop(want) {
+				return 0
 			}
 			return expandBound(want)
+		}
+		err := up(ctx, expandBound(want), sink[T]{
+			push: func(batch []T) int {
+				for _, v := range batch {
+					if inner(v) == 0 {
+						return 0
+					}
+				}
+				return expandBound(want)
+			},
+			one: inner,
 		})
 		if ierr != nil {
 			return ierr
@@ -71,14 +78,14 @@ func FlatMap[T, U any](src Source[T], f func(T) Source[U]) Source[U] {
 func MapConcat[T, U any](src Source[T], f func(T) []U) Source[U] {
 	mustFunc("MapConcat", "f", f == nil)
 	up := src.runner()
-	return Source[U]{run: func(ctx context.Context, want int, emit func([]U) int) error {
+	return Source[U]{run: func(ctx context.Context, want int, out sink[U]) error {
 		if stop(want) {
 			return nil
 		}
 		// Elements are gathered into full batches, since f often returns
 		// only a few of them (strings.Fields, say).
 		var buf []U
-		return up(ctx, expandBound(want), func(batch []T) int {
+		return up(ctx, expandBound(want), pushOnly(func(batch []T) int {
 			for _, v := range batch {
 				for us := f(v); len(us) > 0; {
 					k := min(batchSize(want)-len(buf), len(us))
@@ -95,7 +102,7 @@ func MapConcat[T, U any](src Source[T], f func(T) []U) Source[U] {
 					}
 					us = us[k:]
 					if len(buf) == batchSize(want) {
-						want = emit(buf)
+						want = out.push(buf)
 						if buf = buf[:0]; stop(want) {
 							return 0
 						}
@@ -103,11 +110,11 @@ func MapConcat[T, U any](src Source[T], f func(T) []U) Source[U] {
 				}
 			}
 			if len(buf) > 0 {
-				want = emit(buf)
+				want = out.push(buf)
 				buf = buf[:0]
 			}
 			return expandBound(want)
-		})
+		}))
 	}}
 }
 
@@ -120,7 +127,7 @@ func MapConcat[T, U any](src Source[T], f func(T) []U) Source[U] {
 // a Take that ends on a separator has read one value more than it passes.
 func (s Source[T]) Intersperse(sep T) Source[T] {
 	up := s.runner()
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		if stop(want) {
 			return nil
 		}
@@ -137,7 +144,7 @@ func (s Source[T]) Intersperse(sep T) Source[T] {
 			return want/2 + want%2
 		}
 		var buf []T
-		return up(ctx, need(want), func(batch []T) int {
+		return up(ctx, need(want), pushOnly(func(batch []T) int {
 			buf = grow(buf, 2*len(batch))
 			k := 0
 			for _, v := range batch {
@@ -149,10 +156,10 @@ func (s Source[T]) Intersperse(sep T) Source[T] {
 				k++
 				started = true
 			}
-			if want = emitAll(buf[:k], want, emit); stop(want) {
+			if want = emitAll(buf[:k], want, out.push); stop(want) {
 				return 0
 			}
 			return need(want)
-		})
+		}))
 	}}
 }

@@ -15,19 +15,19 @@ import (
 func Grouped[T any](src Source[T], size int) Source[[]T] {
 	mustPositive("Grouped", "size", size)
 	up := src.runner()
-	return Source[[]T]{run: func(ctx context.Context, want int, emit func([][]T) int) error {
+	return Source[[]T]{run: func(ctx context.Context, want int, out sink[[]T]) error {
 		if stop(want) {
 			return nil
 		}
 		var cur []T // the group being filled
-		var out [][]T
+		var groups [][]T
 		need := func(want int) int {
 			if want < 0 {
 				return unbounded
 			}
 			return addWant(mulWant(want-1, size), size-len(cur))
 		}
-		err := up(ctx, need(want), func(batch []T) int {
+		err := up(ctx, need(want), pushOnly(func(batch []T) int {
 			for len(batch) > 0 {
 				if cur == nil {
 					cur = make([]T, 0, min(size, maxBatch))
@@ -36,22 +36,22 @@ func Grouped[T any](src Source[T], size int) Source[[]T] {
 				cur = append(cur, batch[:k]...)
 				batch = batch[k:]
 				if len(cur) == size {
-					out = append(out, cur)
+					groups = append(groups, cur)
 					cur = nil
 				}
 			}
-			if len(out) > 0 {
-				want = emitAll(out, want, emit)
-				clear(out) // the groups belong to the downstream now
-				out = out[:0]
+			if len(groups) > 0 {
+				want = emitAll(groups, want, out.push)
+				clear(groups) // the groups belong to the downstream now
+				groups = groups[:0]
 			}
 			if stop(want) {
 				return 0
 			}
 			return need(want)
-		})
+		}))
 		if err == nil && len(cur) > 0 && !stop(want) {
-			emit(append(out[:0], cur))
+			out.push(append(groups[:0], cur))
 		}
 		return err
 	}}
@@ -73,15 +73,15 @@ func Sliding[T any](src Source[T], size, step int) Source[[]T] {
 	mustPositive("Sliding", "size", size)
 	mustPositive("Sliding", "step", step)
 	up := src.runner()
-	return Source[[]T]{run: func(ctx context.Context, want int, emit func([][]T) int) error {
+	return Source[[]T]{run: func(ctx context.Context, want int, out sink[[]T]) error {
 		if stop(want) {
 			return nil
 		}
 		var (
-			win   []T // the values of the window being filled
-			skip  int // values to skip before the next window starts
-			fresh int // values in win that no emitted window holds
-			out   [][]T
+			win    []T // the values of the window being filled
+			skip   int // values to skip before the next window starts
+			fresh  int // values in win that no emitted window holds
+			groups [][]T
 		)
 		// Completing the current window takes skip+size-len(win) more
 		// values; each window after it, step more.
@@ -91,7 +91,7 @@ func Sliding[T any](src Source[T], size, step int) Source[[]T] {
 			}
 			return addWant(mulWant(want-1, step), skip+size-len(win))
 		}
-		err := up(ctx, need(want), func(batch []T) int {
+		err := up(ctx, need(want), pushOnly(func(batch []T) int {
 			for _, v := range batch {
 				if skip > 0 {
 					skip--
@@ -102,7 +102,7 @@ func Sliding[T any](src Source[T], size, step int) Source[[]T] {
 				if len(win) < size {
 					continue
 				}
-				out = append(out, slices.Clone(win))
+				groups = append(groups, slices.Clone(win))
 				fresh = 0
 				if step < size {
 					win = win[:copy(win, win[step:])]
@@ -110,18 +110,18 @@ func Sliding[T any](src Source[T], size, step int) Source[[]T] {
 					win, skip = win[:0], step-size
 				}
 			}
-			if len(out) > 0 {
-				want = emitAll(out, want, emit)
-				clear(out)
-				out = out[:0]
+			if len(groups) > 0 {
+				want = emitAll(groups, want, out.push)
+				clear(groups)
+				groups = groups[:0]
 			}
 			if stop(want) {
 				return 0
 			}
 			return need(want)
-		})
+		}))
 		if err == nil && fresh > 0 && !stop(want) {
-			emit(append(out[:0], slices.Clone(win)))
+			out.push(append(groups[:0], slices.Clone(win)))
 		}
 		return err
 	}}

@@ -15,7 +15,7 @@ func (s Source[T]) Take(n int) Source[T] {
 		panic(fmt.Sprintf("source: Take called with negative n %d; n must be 0 or more", n))
 	}
 	up := s.runner()
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		left := n
 		if left == 0 || stop(want) {
 			return nil
@@ -26,12 +26,21 @@ func (s Source[T]) Take(n int) Source[T] {
 			}
 			return want
 		}
-		return up(ctx, limit(want), func(batch []T) int {
-			if len(batch) > left {
-				batch = batch[:left]
-			}
-			left -= len(batch)
-			return limit(emit(batch))
+		return up(ctx, limit(want), sink[T]{
+			push: func(batch []T) int {
+				if len(batch) > left {
+					batch = batch[:left]
+				}
+				left -= len(batch)
+				return limit(out.push(batch))
+			},
+			one: func(v T) int {
+				if left == 0 {
+					return 0
+				}
+				left--
+				return limit(out.one(v))
+			},
 		})
 	}}
 }
@@ -46,21 +55,29 @@ func (s Source[T]) Take(n int) Source[T] {
 func (s Source[T]) TakeWhile(keep func(T) bool) Source[T] {
 	mustFunc("TakeWhile", "keep", keep == nil)
 	up := s.runner()
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		if stop(want) {
 			return nil
 		}
 		var r ramp
-		return up(ctx, r.limit(want), func(batch []T) int {
-			for i, v := range batch {
-				if !keep(v) {
-					if i > 0 {
-						emit(batch[:i])
+		return up(ctx, r.limit(want), sink[T]{
+			push: func(batch []T) int {
+				for i, v := range batch {
+					if !keep(v) {
+						if i > 0 {
+							out.push(batch[:i])
+						}
+						return 0
 					}
+				}
+				return r.limit(out.push(batch))
+			},
+			one: func(v T) int {
+				if !keep(v) {
 					return 0
 				}
-			}
-			return r.limit(emit(batch))
+				return r.limit(out.one(v))
+			},
 		})
 	}}
 }
@@ -74,23 +91,33 @@ func (s Source[T]) Drop(n int) Source[T] {
 		panic(fmt.Sprintf("source: Drop called with negative n %d; n must be 0 or more", n))
 	}
 	up := s.runner()
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		left := n
 		if stop(want) {
 			return nil
 		}
 		// Every dropped value is needed, so the upstream may produce
 		// as many as are left to drop on top of what is wanted.
-		return up(ctx, addWant(want, left), func(batch []T) int {
-			if left > 0 {
-				k := min(left, len(batch))
-				left -= k
-				if batch = batch[k:]; len(batch) == 0 {
+		return up(ctx, addWant(want, left), sink[T]{
+			push: func(batch []T) int {
+				if left > 0 {
+					k := min(left, len(batch))
+					left -= k
+					if batch = batch[k:]; len(batch) == 0 {
+						return addWant(want, left)
+					}
+				}
+				want = out.push(batch)
+				return want
+			},
+			one: func(v T) int {
+				if left > 0 {
+					left--
 					return addWant(want, left)
 				}
-			}
-			want = emit(batch)
-			return want
+				want = out.one(v)
+				return want
+			},
 		})
 	}}
 }
@@ -103,23 +130,35 @@ func (s Source[T]) Drop(n int) Source[T] {
 func (s Source[T]) DropWhile(drop func(T) bool) Source[T] {
 	mustFunc("DropWhile", "drop", drop == nil)
 	up := s.runner()
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		dropping := true
 		// A dropped value is used, and a passed one is wanted, so the
 		// downstream's bound holds for the upstream as it is.
-		return up(ctx, want, func(batch []T) int {
-			if dropping {
-				i := 0
-				for i < len(batch) && drop(batch[i]) {
-					i++
+		return up(ctx, want, sink[T]{
+			push: func(batch []T) int {
+				if dropping {
+					i := 0
+					for i < len(batch) && drop(batch[i]) {
+						i++
+					}
+					if batch = batch[i:]; len(batch) == 0 {
+						return want
+					}
+					dropping = false
 				}
-				if batch = batch[i:]; len(batch) == 0 {
-					return want
+				want = out.push(batch)
+				return want
+			},
+			one: func(v T) int {
+				if dropping {
+					if drop(v) {
+						return want
+					}
+					dropping = false
 				}
-				dropping = false
-			}
-			want = emit(batch)
-			return want
+				want = out.one(v)
+				return want
+			},
 		})
 	}}
 }
@@ -134,7 +173,7 @@ func (s Source[T]) DropWhile(drop func(T) bool) Source[T] {
 func (s Source[T]) Sample(n int) Source[T] {
 	mustPositive("Sample", "n", n)
 	up := s.runner()
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		var buf []T
 		skip := n - 1 // values to skip before the next one emitted
 		need := func(want int) int {
@@ -146,25 +185,39 @@ func (s Source[T]) Sample(n int) Source[T] {
 		if stop(want) {
 			return nil
 		}
-		return up(ctx, need(want), func(batch []T) int {
-			buf = grow(buf, len(batch)/n+1)
-			k := 0
-			for _, v := range batch {
+		return up(ctx, need(want), sink[T]{
+			push: func(batch []T) int {
+				buf = grow(buf, len(batch)/n+1)
+				k := 0
+				for _, v := range batch {
+					if skip > 0 {
+						skip--
+						continue
+					}
+					buf[k] = v
+					k++
+					skip = n - 1
+				}
+				if k > 0 {
+					want = out.push(buf[:k])
+				}
+				if stop(want) {
+					return 0
+				}
+				return need(want)
+			},
+			one: func(v T) int {
 				if skip > 0 {
 					skip--
-					continue
+				} else {
+					skip = n - 1
+					want = out.one(v)
 				}
-				buf[k] = v
-				k++
-				skip = n - 1
-			}
-			if k > 0 {
-				want = emit(buf[:k])
-			}
-			if stop(want) {
-				return 0
-			}
-			return need(want)
+				if stop(want) {
+					return 0
+				}
+				return need(want)
+			},
 		})
 	}}
 }

@@ -25,7 +25,7 @@ func Range[N integer](start, end, step N) Source[N] {
 		panic("source: Range called with step 0; pass a positive step to count up or a negative one to count down")
 	}
 	up := step > 0
-	return Source[N]{run: func(ctx context.Context, want int, emit func([]N) int) error {
+	return Source[N]{run: func(ctx context.Context, want int, out sink[N]) error {
 		if up && start >= end || !up && start <= end {
 			return nil
 		}
@@ -40,12 +40,12 @@ func Range[N integer](start, end, step N) Source[N] {
 				next := v + step
 				// A wrapped next is on the wrong side of v.
 				if up && (next <= v || next >= end) || !up && (next >= v || next <= end) {
-					emit(buf[:i+1])
+					out.push(buf[:i+1])
 					return nil
 				}
 				v = next
 			}
-			want = emit(buf)
+			want = out.push(buf)
 		}
 		return nil
 	}}
@@ -58,7 +58,7 @@ func Range[N integer](start, end, step N) Source[N] {
 // Iterate panics if f is nil.
 func Iterate[T any](seed T, f func(T) T) Source[T] {
 	mustFunc("Iterate", "f", f == nil)
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		var buf []T
 		v, first := seed, true
 		for !stop(want) {
@@ -73,7 +73,7 @@ func Iterate[T any](seed T, f func(T) T) Source[T] {
 				first = false
 				buf[i] = v
 			}
-			want = emit(buf)
+			want = out.push(buf)
 		}
 		return nil
 	}}
@@ -87,7 +87,7 @@ func Iterate[T any](seed T, f func(T) T) Source[T] {
 // Unfold panics if f is nil.
 func Unfold[S, T any](state S, f func(S) (T, S, bool)) Source[T] {
 	mustFunc("Unfold", "f", f == nil)
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		var buf []T
 		s := state
 		for !stop(want) {
@@ -99,13 +99,13 @@ func Unfold[S, T any](state S, f func(S) (T, S, bool)) Source[T] {
 				v, next, ok := f(s)
 				if !ok {
 					if i > 0 {
-						emit(buf[:i])
+						out.push(buf[:i])
 					}
 					return nil
 				}
 				buf[i], s = v, next
 			}
-			want = emit(buf)
+			want = out.push(buf)
 		}
 		return nil
 	}}
@@ -113,7 +113,7 @@ func Unfold[S, T any](state S, f func(S) (T, S, bool)) Source[T] {
 
 // Repeat returns the infinite Source v, v, v, ...
 func Repeat[T any](v T) Source[T] {
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		var buf []T
 		for !stop(want) {
 			if err := ctx.Err(); err != nil {
@@ -127,7 +127,7 @@ func Repeat[T any](v T) Source[T] {
 					buf[i] = v
 				}
 			}
-			want = emit(buf[:n])
+			want = out.push(buf[:n])
 		}
 		return nil
 	}}
@@ -140,7 +140,7 @@ func Repeat[T any](v T) Source[T] {
 // RepeatFunc panics if f is nil.
 func RepeatFunc[T any](f func() T) Source[T] {
 	mustFunc("RepeatFunc", "f", f == nil)
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		var buf []T
 		for !stop(want) {
 			if err := ctx.Err(); err != nil {
@@ -150,7 +150,7 @@ func RepeatFunc[T any](f func() T) Source[T] {
 			for i := range buf {
 				buf[i] = f()
 			}
-			want = emit(buf)
+			want = out.push(buf)
 		}
 		return nil
 	}}

@@ -47,6 +47,17 @@ func counted(n *atomic.Int64) source.Source[int] {
 	return source.RepeatFunc(func() int { return int(n.Add(1) - 1) })
 }
 
+// countedOneByOne is counted with one value per call of emit.
+func countedOneByOne(n *atomic.Int64) source.Source[int] {
+	return source.FromFunc(func(ctx context.Context, emit func(int) error) error {
+		for {
+			if err := emit(int(n.Add(1) - 1)); err != nil {
+				return err
+			}
+		}
+	})
+}
+
 // failing returns the values of vs, in one batch, then fails with errBoom.
 func failing(vs ...int) source.Source[int] {
 	return source.Concat(source.FromSlice(vs), source.Failed[int](errBoom))

@@ -29,11 +29,11 @@ func Lines(r io.Reader) Source[string] {
 	if r == nil {
 		panic("source: Lines called with nil r; pass the reader to read lines from")
 	}
-	return Source[string]{run: func(ctx context.Context, want int, emit func([]string) int) error {
+	return Source[string]{run: func(ctx context.Context, want int, out sink[string]) error {
 		br := bufio.NewReaderSize(r, ioBuffer)
 		var (
-			out  []string
-			long []byte // the start of a line longer than br's buffer
+			lines []string
+			long  []byte // the start of a line longer than br's buffer
 		)
 		for !stop(want) {
 			if err := ctx.Err(); err != nil {
@@ -41,7 +41,7 @@ func Lines(r io.Reader) Source[string] {
 			}
 			n := batchSize(want)
 			var rerr error
-			for len(out) < n {
+			for len(lines) < n {
 				line, err := br.ReadSlice('\n')
 				if err == bufio.ErrBufferFull {
 					long = append(long, line...)
@@ -52,16 +52,16 @@ func Lines(r io.Reader) Source[string] {
 					long = long[:0]
 				}
 				if len(line) > 0 {
-					out = append(out, string(trimEOL(line)))
+					lines = append(lines, string(trimEOL(line)))
 				}
 				if rerr = err; err != nil || !lineBuffered(br) {
 					break
 				}
 			}
-			if len(out) > 0 {
-				want = emit(out)
-				clear(out) // let the strings go
-				out = out[:0]
+			if len(lines) > 0 {
+				want = out.push(lines)
+				clear(lines) // let the strings go
+				lines = lines[:0]
 			}
 			if rerr == io.EOF {
 				return nil
@@ -106,9 +106,8 @@ func Chunks(r io.Reader, size int) Source[[]byte] {
 		panic("source: Chunks called with nil r; pass the reader to read from")
 	}
 	mustPositive("Chunks", "size", size)
-	return Source[[]byte]{run: func(ctx context.Context, want int, emit func([][]byte) int) error {
+	return Source[[]byte]{run: func(ctx context.Context, want int, out sink[[]byte]) error {
 		buf := make([]byte, size)
-		var one [1][]byte
 		for empty := 0; !stop(want); {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -116,8 +115,7 @@ func Chunks(r io.Reader, size int) Source[[]byte] {
 			n, err := r.Read(buf)
 			if n > 0 {
 				empty = 0
-				one[0] = bytes.Clone(buf[:n])
-				want = emit(one[:])
+				want = out.one(bytes.Clone(buf[:n]))
 			} else if err == nil {
 				if empty++; empty == maxEmptyReads {
 					return io.ErrNoProgress
@@ -161,7 +159,7 @@ func RunToWriter[T ~string | ~[]byte](ctx context.Context, s Source[T], w io.Wri
 		buf = buf[:0]
 		return werr == nil
 	}
-	err := s.runIn(ctx, func(batch []T) int {
+	err := s.runIn(ctx, pushOnly(func(batch []T) int {
 		for _, v := range batch {
 			buf = append(buf, v...)
 			buf = append(buf, end...)
@@ -173,7 +171,7 @@ func RunToWriter[T ~string | ~[]byte](ctx context.Context, s Source[T], w io.Wri
 			return 0
 		}
 		return unbounded
-	})
+	}))
 	if werr != nil {
 		return werr
 	}

@@ -46,7 +46,7 @@ func (s Source[T]) All(ctx context.Context) iter.Seq2[T, error] {
 			done     bool         // the loop has ended: broke out or panicked
 			panicked *catch.Panic // the loop body's panic
 		)
-		err := s.runWant(ctx, r.limit(unbounded), func(batch []T) int {
+		err := s.runWant(ctx, r.limit(unbounded), pushOnly(func(batch []T) int {
 			if done {
 				return 0
 			}
@@ -54,7 +54,7 @@ func (s Source[T]) All(ctx context.Context) iter.Seq2[T, error] {
 				return 0
 			}
 			return r.limit(unbounded)
-		})
+		}))
 		if panicked != nil {
 			// Raised here, after the pipeline stopped, since unwinding
 			// through it would make the run's scope turn the panic into

@@ -173,7 +173,7 @@ func refSliding(vs []int, size, step int) []int {
 // randomSource returns vs through a randomly chosen source, so that batch
 // boundaries fall in different places.
 func randomSource(r *rand.Rand, vs []int) (string, source.Source[int]) {
-	switch r.IntN(4) {
+	switch r.IntN(5) {
 	case 0:
 		return "FromSlice", source.FromSlice(vs)
 	case 1:
@@ -186,6 +186,19 @@ func randomSource(r *rand.Rand, vs []int) (string, source.Source[int]) {
 			rest = rest[n:]
 		}
 		return "Concat", source.Concat(parts...)
+	case 3:
+		// Batches and single values in one run, by turns.
+		var parts []source.Source[int]
+		for rest, i := vs, 0; len(rest) > 0; i++ {
+			n := min(len(rest), r.IntN(300)+1)
+			if i%2 == 0 {
+				parts = append(parts, source.FromSlice(rest[:n]))
+			} else {
+				parts = append(parts, oneByOne(rest[:n]...))
+			}
+			rest = rest[n:]
+		}
+		return "Mixed", source.Concat(parts...)
 	default:
 		return "Unfold", source.Unfold(vs, func(rest []int) (int, []int, bool) {
 			if len(rest) == 0 {

@@ -21,20 +21,67 @@ type Source[T any] struct {
 	run runFunc[T]
 }
 
-// runFunc runs a pipeline: it pushes batches of values to emit until the
-// stream ends (it returns nil), the pipeline fails (it returns the error),
-// or emit asks for no more values (it returns nil at once).
+// runFunc runs a pipeline: it sends its values to out until the stream
+// ends (it returns nil), the pipeline fails (it returns the error), or out
+// asks for no more values (it returns nil at once).
 //
 // want is an upper bound on how many values the consumer can still use,
 // or unbounded. A stage must not produce more than want values, so that
-// a Take does not make the upstream do work nobody asked for; emit's
-// result is the new bound (0 means stop). The bound may grow as well as
+// a Take does not make the upstream do work nobody asked for; each call to
+// out returns the new bound (0 means stop). The bound may grow as well as
 // shrink from one call to the next: a stage follows the latest one.
+type runFunc[T any] func(ctx context.Context, want int, out sink[T]) error
+
+// A sink is where a stage sends its values, by either of two paths, each of
+// which returns the downstream's new bound:
 //
-// The batch passed to emit is owned by the caller and valid only during the
-// call: a stage must neither keep it nor write to it (copy what must
-// outlive the call). A batch is never empty.
-type runFunc[T any] func(ctx context.Context, want int, emit func(batch []T) int) error
+//   - push takes a batch: a producer that has many values at hand (a slice,
+//     a generator, a batch that crossed from another goroutine) pushes up
+//     to a batch at a time, and a stage loops over it and pushes one batch
+//     on, so that a stage costs a call per batch and a loop iteration per
+//     value. The batch is owned by the caller and valid only during the
+//     call: a stage must neither keep it nor write to it (copy what must
+//     outlive the call). A batch is never empty.
+//   - one takes a single value: a producer that gets values one at a time
+//     and may wait between them (FromFunc, FromSeq, a channel) passes each
+//     on at once, and a stage that has a per-value path of its own passes
+//     it on with one call, so that a value costs a direct call per stage
+//     and no batch bookkeeping.
+//
+// A stage may receive values by both paths in one run (Concat of a slice
+// and a generator, say), in order.
+type sink[T any] struct {
+	push func(batch []T) int
+	one  func(v T) int
+}
+
+// pushOnly returns a sink for a stage without a per-value path of its own:
+// one passes each value to push as a batch of one.
+func pushOnly[T any](push func(batch []T) int) sink[T] {
+	buf := make([]T, 1)
+	return sink[T]{push: push, one: func(v T) int {
+		buf[0] = v
+		want := push(buf)
+		var zero T
+		buf[0] = zero
+		return want
+	}}
+}
+
+// tracked returns a sink that passes every value to out and records out's
+// latest bound in *want.
+func tracked[T any](out sink[T], want *int) sink[T] {
+	return sink[T]{
+		push: func(batch []T) int {
+			*want = out.push(batch)
+			return *want
+		},
+		one: func(v T) int {
+			*want = out.one(v)
+			return *want
+		},
+	}
+}
 
 // unbounded is a want with no upper bound.
 const unbounded = -1
@@ -107,7 +154,7 @@ func (r *ramp) limit(want int) int {
 
 func (s Source[T]) runner() runFunc[T] {
 	if s.run == nil {
-		return func(context.Context, int, func([]T) int) error { return nil }
+		return func(context.Context, int, sink[T]) error { return nil }
 	}
 	return s.run
 }

@@ -125,13 +125,14 @@ func newQueue[T any](limit, producers, want int) *handoff.Queue[T] {
 func feed[T any](ctx context.Context, q *handoff.Queue[T], up runFunc[T], want int, inOrder bool) error {
 	done := ctx.Done()
 	w := handoff.NewWake()
-	err := up(ctx, want, func(batch []T) int {
+	put := func(batch []T) int {
 		bound, err := q.Put(batch, done, w)
 		if err != nil {
 			return 0
 		}
 		return bound
-	})
+	}
+	err := up(ctx, want, pushOnly(put))
 	if err == nil {
 		err = ctx.Err() // stopped early by a cancellation: not the end of the stream
 	}
@@ -148,10 +149,10 @@ func feed[T any](ctx context.Context, q *handoff.Queue[T], up runFunc[T], want i
 }
 
 // drain is the consumer of q: on the calling goroutine it passes the queued
-// values to emit, until the stream ends (nil), fails, ctx is done, or emit
-// asks for no more (nil). runCtx is the context of the run that emit
+// values to out, until the stream ends (nil), fails, ctx is done, or out
+// asks for no more (nil). runCtx is the context of the run that out
 // belongs to (see passOn). The caller stops the queue once drain returns.
-func drain[T any](ctx, runCtx context.Context, q *handoff.Queue[T], want int, emit func([]T) int) error {
+func drain[T any](ctx, runCtx context.Context, q *handoff.Queue[T], want int, out sink[T]) error {
 	var b []T
 	for {
 		var lo int
@@ -162,7 +163,7 @@ func drain[T any](ctx, runCtx context.Context, q *handoff.Queue[T], want int, em
 			}
 			return err
 		}
-		if want, err = passOn(ctx, runCtx, b[lo:], want, q, emit); err != nil || stop(want) {
+		if want, err = passOn(ctx, runCtx, b[lo:], want, q, out.push); err != nil || stop(want) {
 			return err
 		}
 	}
@@ -171,22 +172,22 @@ func drain[T any](ctx, runCtx context.Context, q *handoff.Queue[T], want int, em
 // A reporter is told what the consumer of an async stage passed downstream.
 type reporter interface{ Delivered(k, want int) }
 
-// passOn passes vs to emit in batches that keep to want and maxBatch,
+// passOn passes vs to push in batches that keep to want and maxBatch,
 // reporting each to d, and returns the latest want. It returns ctx's error
 // if ctx is done before all of vs went out.
 //
-// runCtx is the context of the stages that emit runs: when they stop
+// runCtx is the context of the stages that push runs: when they stop
 // because it was cancelled (a Throttle waiting, say), passOn returns its
 // error without reporting the stop to d, so that the producers learn of
 // the cancellation from their context (see stage.leave) and not as the end
 // of the demand: a stop is what a satisfied Take says.
-func passOn[T any](ctx, runCtx context.Context, vs []T, want int, d reporter, emit func([]T) int) (int, error) {
+func passOn[T any](ctx, runCtx context.Context, vs []T, want int, d reporter, push func([]T) int) (int, error) {
 	for len(vs) > 0 {
 		if err := ctx.Err(); err != nil {
 			return want, err
 		}
 		k := min(len(vs), batchSize(want))
-		want = emit(vs[:k:k])
+		want = push(vs[:k:k])
 		if stop(want) {
 			if err := runCtx.Err(); err != nil {
 				return want, err

@@ -16,16 +16,16 @@ var runScope = scope.WithName("source run")
 
 // runIn runs the pipeline in a scope, so that a panic in a user function is
 // raised again as a *scope.PanicError once everything has stopped.
-func (s Source[T]) runIn(ctx context.Context, emit func([]T) int) error {
-	return s.runWant(ctx, unbounded, emit)
+func (s Source[T]) runIn(ctx context.Context, out sink[T]) error {
+	return s.runWant(ctx, unbounded, out)
 }
 
 // runWant is runIn for a consumer with an initial bound other than
 // unbounded.
-func (s Source[T]) runWant(ctx context.Context, want int, emit func([]T) int) error {
+func (s Source[T]) runWant(ctx context.Context, want int, out sink[T]) error {
 	up := s.runner()
 	return scope.Supervised(ctx, func(sc *scope.Scope) error {
-		return up(sc.Context(), want, emit)
+		return up(sc.Context(), want, out)
 	}, runScope)
 }
 
@@ -41,13 +41,21 @@ func (s Source[T]) RunForEach(ctx context.Context, f func(T) error) error {
 	mustCtx("RunForEach", ctx)
 	mustFunc("RunForEach", "f", f == nil)
 	var ferr error
-	err := s.runIn(ctx, func(batch []T) int {
-		for _, v := range batch {
+	err := s.runIn(ctx, sink[T]{
+		push: func(batch []T) int {
+			for _, v := range batch {
+				if ferr = f(v); ferr != nil {
+					return 0
+				}
+			}
+			return unbounded
+		},
+		one: func(v T) int {
 			if ferr = f(v); ferr != nil {
 				return 0
 			}
-		}
-		return unbounded
+			return unbounded
+		},
 	})
 	if ferr != nil {
 		return ferr
@@ -59,19 +67,28 @@ func (s Source[T]) RunForEach(ctx context.Context, f func(T) error) error {
 // the values received before the failure and the error.
 func (s Source[T]) RunToSlice(ctx context.Context) ([]T, error) {
 	mustCtx("RunToSlice", ctx)
-	var out []T
-	err := s.runIn(ctx, func(batch []T) int {
-		out = append(out, batch...)
-		return unbounded
+	var vs []T
+	err := s.runIn(ctx, sink[T]{
+		push: func(batch []T) int {
+			vs = append(vs, batch...)
+			return unbounded
+		},
+		one: func(v T) int {
+			vs = append(vs, v)
+			return unbounded
+		},
 	})
-	return out, err
+	return vs, err
 }
 
 // RunDrain runs the pipeline for its effects and discards its values. It
 // returns the pipeline's error, if any.
 func (s Source[T]) RunDrain(ctx context.Context) error {
 	mustCtx("RunDrain", ctx)
-	return s.runIn(ctx, func([]T) int { return unbounded })
+	return s.runIn(ctx, sink[T]{
+		push: func([]T) int { return unbounded },
+		one:  func(T) int { return unbounded },
+	})
 }
 
 // RunFold runs the pipeline and folds its values into an accumulator: it
@@ -82,9 +99,15 @@ func RunFold[T, A any](ctx context.Context, s Source[T], zero A, f func(A, T) A)
 	mustCtx("RunFold", ctx)
 	mustFunc("RunFold", "f", f == nil)
 	acc := zero
-	err := s.runIn(ctx, func(batch []T) int {
-		acc = foldBatch(acc, batch, f)
-		return unbounded
+	err := s.runIn(ctx, sink[T]{
+		push: func(batch []T) int {
+			acc = foldBatch(acc, batch, f)
+			return unbounded
+		},
+		one: func(v T) int {
+			acc = f(acc, v)
+			return unbounded
+		},
 	})
 	return acc, err
 }
@@ -98,12 +121,22 @@ func (s Source[T]) RunReduce(ctx context.Context, f func(T, T) T) (T, error) {
 	mustFunc("RunReduce", "f", f == nil)
 	var acc T
 	seen := false
-	err := s.runIn(ctx, func(batch []T) int {
-		if !seen {
-			acc, seen, batch = batch[0], true, batch[1:]
-		}
-		acc = foldBatch(acc, batch, f)
-		return unbounded
+	err := s.runIn(ctx, sink[T]{
+		push: func(batch []T) int {
+			if !seen {
+				acc, seen, batch = batch[0], true, batch[1:]
+			}
+			acc = foldBatch(acc, batch, f)
+			return unbounded
+		},
+		one: func(v T) int {
+			if seen {
+				acc = f(acc, v)
+			} else {
+				acc, seen = v, true
+			}
+			return unbounded
+		},
 	})
 	return valueOrEmpty(acc, seen, err)
 }
@@ -114,9 +147,15 @@ func (s Source[T]) RunLast(ctx context.Context) (T, error) {
 	mustCtx("RunLast", ctx)
 	var last T
 	seen := false
-	err := s.runIn(ctx, func(batch []T) int {
-		last, seen = batch[len(batch)-1], true
-		return unbounded
+	err := s.runIn(ctx, sink[T]{
+		push: func(batch []T) int {
+			last, seen = batch[len(batch)-1], true
+			return unbounded
+		},
+		one: func(v T) int {
+			last, seen = v, true
+			return unbounded
+		},
 	})
 	return valueOrEmpty(last, seen, err)
 }

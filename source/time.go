@@ -18,18 +18,17 @@ import (
 // Tick panics if d is not positive.
 func Tick(d time.Duration) Source[time.Time] {
 	mustDuration("Tick", "d", d)
-	return Source[time.Time]{run: func(ctx context.Context, want int, emit func([]time.Time) int) error {
+	return Source[time.Time]{run: func(ctx context.Context, want int, out sink[time.Time]) error {
 		if stop(want) {
 			return nil
 		}
 		t := time.NewTicker(d)
 		defer t.Stop()
 		done := ctx.Done()
-		var one [1]time.Time
 		for {
 			select {
-			case one[0] = <-t.C:
-				if want = emit(one[:]); stop(want) {
+			case now := <-t.C:
+				if want = out.one(now); stop(want) {
 					return nil
 				}
 			case <-done:
@@ -51,12 +50,16 @@ func Tick(d time.Duration) Source[time.Time] {
 // A wait ends when the run's context is cancelled, and the run then fails
 // with its error.
 //
+// Throttle counts values in windows; to pass values at the pace of a token
+// bucket (an average rate with bursts), shared with other code if need be,
+// see [Source.RateLimit].
+//
 // Throttle panics if n or per is not positive.
 func (s Source[T]) Throttle(n int, per time.Duration) Source[T] {
 	mustPositive("Throttle", "n", n)
 	mustDuration("Throttle", "per", per)
 	up := s.runner()
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		if stop(want) {
 			return nil
 		}
@@ -68,7 +71,7 @@ func (s Source[T]) Throttle(n int, per time.Duration) Source[T] {
 			}
 		}()
 		var werr error
-		err := up(ctx, want, func(batch []T) int {
+		err := up(ctx, want, pushOnly(func(batch []T) int {
 			for len(batch) > 0 {
 				now := time.Now()
 				k := min(n-w.since(now.Add(-per)), len(batch))
@@ -88,13 +91,13 @@ func (s Source[T]) Throttle(n int, per time.Duration) Source[T] {
 					continue
 				}
 				w.add(now, k)
-				if want = emit(batch[:k:k]); stop(want) {
+				if want = out.push(batch[:k:k]); stop(want) {
 					return 0
 				}
 				batch = batch[k:]
 			}
 			return want
-		})
+		}))
 		if err == nil {
 			err = werr
 		}

@@ -14,7 +14,21 @@
 //	}
 //
 // [ErrTimeout] also matches [context.DeadlineExceeded], so code written against
-// the standard library keeps working.
+// the standard library keeps working. The error of a timeout keeps the
+// function's own error as well, so that the caller learns what timed out:
+// errors.As finds the *url.Error of an HTTP request, and the message names
+// the limit first:
+//
+//	timeout after 300ms: Get "http://users.internal/42": context deadline exceeded
+//
+// # Names
+//
+// A variable named timeout would shadow the package; call durations d,
+// limit or callTimeout instead:
+//
+//	func fetch(ctx context.Context, limit time.Duration) error {
+//		return timeout.Do(ctx, limit, get)
+//	}
 //
 // # Cooperative cancellation
 //

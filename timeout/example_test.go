@@ -10,17 +10,18 @@ import (
 )
 
 // This example demonstrates telling a timeout of Do from other failures:
-// the error matches ErrTimeout, and context.DeadlineExceeded as well.
+// the error matches ErrTimeout, and context.DeadlineExceeded as well, and it
+// keeps the call's own error, which says what timed out.
 func ExampleDo() {
 	err := timeout.Do(context.Background(), 10*time.Millisecond, func(ctx context.Context) error {
 		<-ctx.Done() // a slow call that honours its context
-		return ctx.Err()
+		return fmt.Errorf("fetch user 42: %w", ctx.Err())
 	})
 	fmt.Println(err)
 	fmt.Println("timeout:", errors.Is(err, timeout.ErrTimeout))
 	fmt.Println("deadline exceeded:", errors.Is(err, context.DeadlineExceeded))
 	// Output:
-	// timeout: time limit exceeded
+	// timeout after 10ms: fetch user 42: context deadline exceeded
 	// timeout: true
 	// deadline exceeded: true
 }

@@ -4,32 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"github.com/corral-go/corral/timeout"
 )
-
-var (
-	errBoom   = errors.New("boom")
-	errParent = errors.New("parent gave up")
-)
-
-const limit = time.Second // the d passed to Do and Value
-
-// catch calls f and returns the value it panicked with, or nil.
-func catch(f func()) (v any) {
-	defer func() { v = recover() }()
-	f()
-	return nil
-}
-
-// isTimeout reports whether err is a timeout of Do itself.
-func isTimeout(err error) bool {
-	return errors.Is(err, timeout.ErrTimeout) && errors.Is(err, context.DeadlineExceeded)
-}
 
 func TestDoInTime(t *testing.T) {
 	tests := []struct {
@@ -381,19 +361,30 @@ func TestSleep(t *testing.T) {
 	}
 }
 
-func TestNilFuncPanics(t *testing.T) {
+func TestMisusePanics(t *testing.T) {
+	var nilCtx context.Context
+	nop := func(context.Context) error { return nil }
 	tests := []struct {
 		name string
 		give func()
+		want string
 	}{
-		{name: "Do", give: func() { _ = timeout.Do(t.Context(), limit, nil) }},
-		{name: "Value", give: func() { _, _ = timeout.Value[int](t.Context(), limit, nil) }},
+		{"Do nil f", func() { _ = timeout.Do(t.Context(), limit, nil) },
+			"timeout: Do called with nil f; pass the function to run"},
+		{"Value nil f", func() { _, _ = timeout.Value[int](t.Context(), limit, nil) },
+			"timeout: Value called with nil f; pass the function to run"},
+		{"Do nil ctx", func() { _ = timeout.Do(nilCtx, limit, nop) },
+			"timeout: Do called with nil ctx; pass context.Background() or the caller's context"},
+		{"Value nil ctx", func() {
+			_, _ = timeout.Value(nilCtx, limit, func(context.Context) (int, error) { return 0, nil })
+		}, "timeout: Value called with nil ctx; pass context.Background() or the caller's context"},
+		{"Sleep nil ctx", func() { _ = timeout.Sleep(nilCtx, time.Second) },
+			"timeout: Sleep called with nil ctx; pass context.Background() or the caller's context"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			msg := fmt.Sprint(catch(tt.give))
-			if !strings.HasPrefix(msg, "timeout: "+tt.name) || !strings.Contains(msg, "nil f") {
-				t.Errorf("panic = %q, want timeout: %s ... nil f", msg, tt.name)
+			if got := panicValue(tt.give); got != tt.want {
+				t.Errorf("panic = %v, want %q", got, tt.want)
 			}
 		})
 	}

@@ -9,36 +9,36 @@
 //	nc 127.0.0.1 7000
 //
 // The first line a client sends is its name; every later line is said to the
-// others. SIGINT or SIGTERM shuts the server down gracefully: it stops
-// accepting, tells every client, and exits once every connection is closed.
+// others. SIGINT or SIGTERM shuts the server down gracefully (app.Main
+// cancels the root scope): it stops accepting, tells every client, and exits
+// with code 0 once every connection is closed. A second signal, or a
+// shutdown longer than the grace period, exits at once with 128 plus the
+// signal's number, naming what was still running.
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"log"
 	"net"
 	"os"
-	"os/signal"
-	"syscall"
+
+	"github.com/corral-go/corral/app"
+	"github.com/corral-go/corral/scope"
 )
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "address to listen on (port 0 picks a free port)")
 	flag.Parse()
 
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Printf("chat: listening on %s\n", ln.Addr())
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	logger := log.New(os.Stderr, "chat: ", log.LstdFlags)
-	if err := run(ctx, ln, logger.Printf); err != nil {
-		logger.Fatal(err)
-	}
-	logger.Print("stopped")
+	app.Main(func(s *scope.Scope) error {
+		ln, err := net.Listen("tcp", *addr)
+		if err != nil {
+			return err // app prints it and exits with code 1
+		}
+		fmt.Printf("chat: listening on %s\n", ln.Addr())
+		logger := log.New(os.Stderr, "chat: ", log.LstdFlags)
+		s.Defer(func() { logger.Print("stopped") })
+		return run(s.Context(), ln, logger.Printf)
+	}, app.WithName("chat"))
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -14,7 +15,15 @@ import (
 	"go.uber.org/goleak"
 )
 
+// mainEnv makes the test binary run main instead of the tests, so that a
+// test can send the real program a real signal (see signal_test.go).
+const mainEnv = "CHAT_TEST_RUN_MAIN"
+
 func TestMain(m *testing.M) {
+	if os.Getenv(mainEnv) != "" {
+		main()
+		return
+	}
 	goleak.VerifyTestMain(m)
 }
 

@@ -96,9 +96,13 @@ func greet(ctx context.Context, conn net.Conn, lines *bufio.Scanner, c *client) 
 
 // write sends the client's outbox to conn until the hub closes the outbox
 // or a write fails. It needs no context: the hub always closes the outbox in
-// the end, and writes time out.
+// the end, and writes time out. An outbox that failed instead (none does
+// today) ends the writing as a closed one does: the reader sees the hang-up.
 func write(conn net.Conn, c *client) {
-	for text := range c.outbox.All(context.Background()) {
+	for text, err := range c.outbox.All(context.Background()) {
+		if err != nil {
+			return
+		}
 		_ = conn.SetWriteDeadline(time.Now().Add(writeTimeout))
 		if _, err := conn.Write([]byte(text + "\n")); err != nil {
 			return // the reader notices the hang-up, and leaves

@@ -95,7 +95,7 @@ func TestDeadlineCancelsTheOtherCalls(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Status != 504 || rep.Body != "orders: timeout: time limit exceeded\n" {
+	if rep.Status != 504 || rep.Body != "orders: timeout after 500ms\n" {
 		t.Errorf("response %d %q, want 504 and the orders timeout; trace:\n%s", rep.Status, rep.Body, trace.String())
 	}
 	checkBackends(t, rep, map[string]backendStats{
@@ -103,7 +103,7 @@ func TestDeadlineCancelsTheOtherCalls(t *testing.T) {
 		"orders":          {Requests: 1, Cancelled: 1},
 		"recommendations": {Requests: 2, Failed: 1, Cancelled: 1},
 	})
-	if want := "frontend: recommendations call cancelled (cause: orders: timeout: time limit exceeded)\n"; !strings.Contains(trace.String(), want) {
+	if want := "frontend: recommendations call cancelled (cause: orders: timeout after 500ms)\n"; !strings.Contains(trace.String(), want) {
 		t.Errorf("trace lacks %q:\n%s", want, trace.String())
 	}
 }
@@ -123,7 +123,7 @@ func TestRun(t *testing.T) {
 		"backend orders: request 1: cancelled, the caller went away\n",
 		"backend recommendations: request 2: cancelled, the caller went away\n",
 		"== orders misses its deadline\n",
-		"client: 504 Gateway Timeout\n    orders: timeout: time limit exceeded\n",
+		"client: 504 Gateway Timeout\n    orders: timeout after 500ms\n",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q", want)

@@ -41,6 +41,7 @@ var sections = []struct {
 	{"channel: a failed channel reports its cause", channelFail},
 	{"source: a lazy pipeline, fused and parallel", pipeline},
 	{"dispatcher: tasks started from callbacks", dispatch},
+	{"app: main's root scope and its exit code", appExit},
 }
 
 func main() {

@@ -30,7 +30,7 @@ func TestRun(t *testing.T) {
 		`slow replica: cancelled, cause "scope: ended"`,
 		`Race returned "fast replica" (<nil>)`,
 		// timeout
-		"10ms limit: timeout: time limit exceeded (ErrTimeout: true, DeadlineExceeded: true)",
+		"10ms limit: timeout after 10ms (ErrTimeout: true, DeadlineExceeded: true)",
 		"caller cancelled: context canceled (ErrTimeout: false)",
 		// retry
 		"attempt 2 failed (call 2: connection refused); next in 5ms",
@@ -45,6 +45,10 @@ func TestRun(t *testing.T) {
 		// dispatcher
 		`task "hello": <nil>; task "": empty message`,
 		"outer scope still running: true",
+		// app
+		"body and forks returned nil: exit code 0",
+		`level=ERROR msg="app: failed" scope=tour err="config file missing"`,
+		"a fork failed: exit code 1",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q", want)

@@ -9,3 +9,5 @@ require (
 	github.com/corral-go/corral v0.0.0-00010101000000-000000000000
 	go.uber.org/goleak v1.3.0
 )
+
+require golang.org/x/time v0.16.0 // indirect

@@ -19,13 +19,18 @@ type server struct {
 
 func startServer(t testing.TB) *server {
 	t.Helper()
+	return startServerWith(t, config{drain: 10 * time.Second})
+}
+
+func startServerWith(t testing.TB, cfg config) *server {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	srv := &server{url: "ws://" + ln.Addr().String() + "/ws", cancel: cancel, done: make(chan error, 1)}
-	go func() { srv.done <- run(ctx, ln, t.Logf) }()
+	go func() { srv.done <- run(ctx, ln, cfg, t.Logf) }()
 	t.Cleanup(func() { srv.stop(t) })
 	return srv
 }

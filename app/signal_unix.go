@@ -1,0 +1,9 @@
+//go:build unix
+
+package app
+
+import "syscall"
+
+func uncatchable(sig syscall.Signal) bool {
+	return sig == syscall.SIGKILL || sig == syscall.SIGSTOP
+}

@@ -1,0 +1,21 @@
+package dropcancel_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"go.uber.org/goleak"
+	"golang.org/x/tools/go/analysis/analysistest"
+
+	"github.com/corral-go/corral/cmd/corralvet/passes/dropcancel"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func TestAnalyzer(t *testing.T) {
+	testdata, err := filepath.Abs(filepath.Join("..", "testdata"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	analysistest.RunWithSuggestedFixes(t, testdata, dropcancel.Analyzer, "dropcancel")
+}

@@ -1,0 +1,21 @@
+package lostresult_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"go.uber.org/goleak"
+	"golang.org/x/tools/go/analysis/analysistest"
+
+	"github.com/corral-go/corral/cmd/corralvet/passes/lostresult"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func TestAnalyzer(t *testing.T) {
+	testdata, err := filepath.Abs(filepath.Join("..", "testdata"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	analysistest.Run(t, testdata, lostresult.Analyzer, "lostresult")
+}
