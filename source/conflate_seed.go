@@ -36,7 +36,7 @@ func ConflateWithSeed[T, S any](src Source[T], seed func(v T) S, combine func(ac
 	mustFunc("ConflateWithSeed", "seed", seed == nil)
 	mustFunc("ConflateWithSeed", "combine", combine == nil)
 	up := src.runner()
-	return Source[S]{run: func(ctx context.Context, want int, emit func([]S) int) error {
+	return Source[S]{run: func(ctx context.Context, want int, out sink[S]) error {
 		if stop(want) {
 			return nil
 		}
@@ -48,7 +48,7 @@ func ConflateWithSeed[T, S any](src Source[T], seed func(v T) S, combine func(ac
 				acc = combine(acc, v)
 			}
 			return acc, 0, nil
-		}, emit)
+		}, out)
 	}}
 }
 
@@ -62,7 +62,7 @@ func ConflateWithSeed[T, S any](src Source[T], seed func(v T) S, combine func(ac
 func (s Source[T]) ConflateErr(combine func(acc, v T) (T, error)) Source[T] {
 	mustFunc("ConflateErr", "combine", combine == nil)
 	up := s.runner()
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		if stop(want) {
 			return nil
 		}
@@ -77,7 +77,7 @@ func (s Source[T]) ConflateErr(combine func(acc, v T) (T, error)) Source[T] {
 				}
 			}
 			return acc, 0, nil
-		}, emit)
+		}, out)
 	}}
 }
 
@@ -102,14 +102,14 @@ func (s Source[T]) ConflateErr(combine func(acc, v T) (T, error)) Source[T] {
 func (s Source[T]) DebounceBy(quiet func(v T) time.Duration) Source[T] {
 	mustFunc("DebounceBy", "quiet", quiet == nil)
 	up := s.runner()
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		if stop(want) {
 			return nil
 		}
 		return conflateWith(ctx, up, debounceByScope, func(_ T, _ bool, batch []T) (T, time.Duration, error) {
 			v := batch[len(batch)-1]
 			return v, quiet(v), nil
-		}, emit)
+		}, out)
 	}}
 }
 
@@ -127,7 +127,7 @@ func (s Source[T]) DebounceBy(quiet func(v T) time.Duration) Source[T] {
 // arrive: it arrives q-slotDelay from now and waits slotDelay, that is
 // until q from now.
 func conflateWith[T, S any](ctx context.Context, up runFunc[T], name scope.Option,
-	merge func(acc S, has bool, batch []T) (S, time.Duration, error), emit func([]S) int) error {
+	merge func(acc S, has bool, batch []T) (S, time.Duration, error), out sink[S]) error {
 	const slotDelay = time.Nanosecond
 	return runStage(ctx, name, func(st *stage) error {
 		slot := handoff.NewSlot[S]()
@@ -135,7 +135,7 @@ func conflateWith[T, S any](ctx context.Context, up runFunc[T], name scope.Optio
 		st.goProducer(func(ctx context.Context) error {
 			done := ctx.Done()
 			var merr error
-			err := up(ctx, unbounded, func(batch []T) int {
+			err := up(ctx, unbounded, pushOnly(func(batch []T) int {
 				acc, has, _ := slot.Claim()
 				acc, quiet, err := merge(acc, has, batch)
 				if err != nil {
@@ -149,7 +149,7 @@ func conflateWith[T, S any](ctx context.Context, up runFunc[T], name scope.Optio
 				default:
 					return unbounded
 				}
-			})
+			}))
 			if merr != nil {
 				return merr // fails the scope, which cancels the consumer
 			}
@@ -162,17 +162,12 @@ func conflateWith[T, S any](ctx context.Context, up runFunc[T], name scope.Optio
 			slot.End()
 			return nil
 		})
-		var one [1]S
 		for {
 			v, ok, err := slot.Next(st.consumerCtx(), slotDelay)
 			if err != nil || !ok {
 				return err
 			}
-			one[0] = v
-			want := emit(one[:]) // one value at a time keeps to any bound
-			var zero S
-			one[0] = zero
-			if stop(want) {
+			if stop(out.one(v)) { // one value at a time keeps to any bound
 				return nil
 			}
 		}

@@ -86,7 +86,7 @@ type latest[T any] struct {
 
 func expand[T, U any](src Source[T], f func(T) iter.Seq[U]) Source[U] {
 	up := src.runner()
-	return Source[U]{run: func(ctx context.Context, want int, emit func([]U) int) error {
+	return Source[U]{run: func(ctx context.Context, want int, out sink[U]) error {
 		if stop(want) {
 			return nil
 		}
@@ -94,18 +94,13 @@ func expand[T, U any](src Source[T], f func(T) iter.Seq[U]) Source[U] {
 			l := &latest[T]{consumer: handoff.NewSignal(), producer: handoff.NewSignal()}
 			st.goProducer(func(ctx context.Context) error { return l.produce(ctx, up) })
 			ctx := st.consumerCtx()
-			var one [1]U
 			for {
 				v, ok, err := l.next(ctx)
 				if err != nil || !ok {
 					return err
 				}
 				for u := range f(v) {
-					one[0] = u
-					want = emit(one[:])
-					var zero U
-					one[0] = zero
-					if stop(want) {
+					if stop(out.one(u)) {
 						return nil
 					}
 					if err := ctx.Err(); err != nil {
@@ -124,24 +119,33 @@ func expand[T, U any](src Source[T], f func(T) iter.Seq[U]) Source[U] {
 // consumer has started on the one before.
 func (l *latest[T]) produce(ctx context.Context, up runFunc[T]) error {
 	done := ctx.Done()
-	err := up(ctx, 1, func(batch []T) int {
-		for _, v := range batch {
+	put := func(v T) int {
+		l.mu.Lock()
+		for l.fresh {
+			l.producer.Arm()
+			l.mu.Unlock()
+			select {
+			case <-l.producer.C():
+			case <-done:
+				return 0
+			}
 			l.mu.Lock()
-			for l.fresh {
-				l.producer.Arm()
-				l.mu.Unlock()
-				select {
-				case <-l.producer.C():
-				case <-done:
+		}
+		l.v, l.fresh = v, true
+		l.consumer.Notify()
+		l.mu.Unlock()
+		return 1
+	}
+	err := up(ctx, 1, sink[T]{
+		push: func(batch []T) int {
+			for _, v := range batch {
+				if put(v) == 0 {
 					return 0
 				}
-				l.mu.Lock()
 			}
-			l.v, l.fresh = v, true
-			l.consumer.Notify()
-			l.mu.Unlock()
-		}
-		return 1
+			return 1
+		},
+		one: put,
 	})
 	if err == nil {
 		err = ctx.Err() // stopped early by a cancellation: not the end of the stream

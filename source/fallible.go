@@ -18,13 +18,14 @@ import "context"
 func MapConcatErr[T, U any](src Source[T], f func(T) ([]U, error)) Source[U] {
 	mustFunc("MapConcatErr", "f", f == nil)
 	up := src.runner()
-	return Source[U]{run: func(ctx context.Context, want int, emit func([]U) int) error {
+	return Source[U]{run: func(ctx context.Context, want int, out sink[U]) error {
 		if stop(want) {
 			return nil
 		}
 		var buf []U
 		var ferr error
-		err := up(ctx, expandBound(want), func(batch []T) int {
+		// Elements are gathered into full batches, as by MapConcat.
+		err := up(ctx, expandBound(want), pushOnly(func(batch []T) int {
 			for _, v := range batch {
 				var us []U
 				if us, ferr = f(v); ferr != nil {
@@ -35,7 +36,7 @@ func MapConcatErr[T, U any](src Source[T], f func(T) ([]U, error)) Source[U] {
 					buf = append(buf, us[:k]...)
 					us = us[k:]
 					if len(buf) == batchSize(want) {
-						want = emit(buf)
+						want = out.push(buf)
 						if buf = buf[:0]; stop(want) {
 							return 0
 						}
@@ -43,14 +44,14 @@ func MapConcatErr[T, U any](src Source[T], f func(T) ([]U, error)) Source[U] {
 				}
 			}
 			if len(buf) > 0 {
-				want = emit(buf)
+				want = out.push(buf)
 				buf = buf[:0]
 			}
 			if ferr != nil {
 				return 0
 			}
 			return expandBound(want)
-		})
+		}))
 		if ferr != nil {
 			return ferr
 		}
@@ -67,16 +68,25 @@ func RunFoldErr[T, A any](ctx context.Context, s Source[T], zero A, f func(A, T)
 	mustFunc("RunFoldErr", "f", f == nil)
 	acc := zero
 	var ferr error
-	err := s.runIn(ctx, func(batch []T) int {
-		for _, v := range batch {
-			next, err := f(acc, v)
-			if err != nil {
-				ferr = err
-				return 0
-			}
-			acc = next
+	add := func(v T) int {
+		next, err := f(acc, v)
+		if err != nil {
+			ferr = err
+			return 0
 		}
+		acc = next
 		return unbounded
+	}
+	err := s.runIn(ctx, sink[T]{
+		push: func(batch []T) int {
+			for _, v := range batch {
+				if add(v) == 0 {
+					return 0
+				}
+			}
+			return unbounded
+		},
+		one: add,
 	})
 	if ferr != nil {
 		return acc, ferr
@@ -94,16 +104,26 @@ func (s Source[T]) RunReduceErr(ctx context.Context, f func(T, T) (T, error)) (T
 	var acc T
 	seen := false
 	var ferr error
-	err := s.runIn(ctx, func(batch []T) int {
+	add := func(v T) int {
 		if !seen {
-			acc, seen, batch = batch[0], true, batch[1:]
+			acc, seen = v, true
+			return unbounded
 		}
-		for _, v := range batch {
-			if acc, ferr = f(acc, v); ferr != nil {
-				return 0
-			}
+		if acc, ferr = f(acc, v); ferr != nil {
+			return 0
 		}
 		return unbounded
+	}
+	err := s.runIn(ctx, sink[T]{
+		push: func(batch []T) int {
+			for _, v := range batch {
+				if add(v) == 0 {
+					return 0
+				}
+			}
+			return unbounded
+		},
+		one: add,
 	})
 	if ferr != nil {
 		err = ferr

@@ -51,7 +51,7 @@ func GroupBy[T any, K comparable, U any](src Source[T], limit int, key func(v T)
 	mustFunc("GroupBy", "key", key == nil)
 	mustFunc("GroupBy", "f", f == nil)
 	up := src.runner()
-	return Source[U]{run: func(ctx context.Context, want int, emit func([]U) int) error {
+	return Source[U]{run: func(ctx context.Context, want int, out sink[U]) error {
 		if stop(want) {
 			return nil
 		}
@@ -66,7 +66,7 @@ func GroupBy[T any, K comparable, U any](src Source[T], limit int, key func(v T)
 			r.lru.prev, r.lru.next = &r.lru, &r.lru
 			st.onLeave(r.out.Stop)
 			st.goProducer(func(ctx context.Context) error { return r.route(ctx, up) })
-			return drain(st.consumerCtx(), runCtx, r.out, want, emit)
+			return drain(st.consumerCtx(), runCtx, r.out, want, out)
 		})
 	}}
 }
@@ -97,7 +97,7 @@ type router[T any, K comparable, U any] struct {
 func (r *router[T, K, U]) route(ctx context.Context, up runFunc[T]) error {
 	done := ctx.Done()
 	w := handoff.NewWake()
-	err := up(ctx, unbounded, func(batch []T) int {
+	err := up(ctx, unbounded, pushOnly(func(batch []T) int {
 		k := r.key(batch[0])
 		for i := 0; i < len(batch); {
 			// The run of values of key k from batch[i] on goes to its
@@ -125,7 +125,7 @@ func (r *router[T, K, U]) route(ctx context.Context, up runFunc[T]) error {
 			return 0
 		}
 		return unbounded
-	})
+	}))
 	for _, g := range r.groups {
 		g.q.ProducerDone() // the group's Source ends after its values
 	}
@@ -187,10 +187,10 @@ func (r *router[T, K, U]) touch(g *group[T, K]) {
 // groupSource returns the Source of a group's values, which come through
 // q. It can be run once: a second run finds q drained.
 func groupSource[T any](q *handoff.Queue[T]) Source[T] {
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		if stop(want) {
 			return nil
 		}
-		return drain(ctx, ctx, q, want, emit)
+		return drain(ctx, ctx, q, want, out)
 	}}
 }

@@ -70,7 +70,7 @@ func MergeUntil[T any](left, right Source[T], end MergeEnd) Source[T] {
 	}
 	upL, upR := left.runner(), right.runner()
 	endsWith := [2]bool{end == LeftEnds || end == EitherEnds, end == RightEnds || end == EitherEnds}
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		if stop(want) {
 			return nil
 		}
@@ -98,7 +98,7 @@ func MergeUntil[T any](left, right Source[T], end MergeEnd) Source[T] {
 						continue
 					}
 					k := min(len(vs), batchSize(want))
-					want = emit(vs[:k:k])
+					want = out.push(vs[:k:k])
 					l.consumed(k, want)
 					other.consumed(0, want) // its producer keeps to the new bound too
 					if stop(want) {
@@ -143,7 +143,7 @@ func InterleaveShortest[T any](segment int, sources ...Source[T]) Source[T] {
 	for i, s := range sources {
 		ups[i] = s.runner()
 	}
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		if stop(want) || len(ups) == 0 {
 			return nil
 		}
@@ -164,7 +164,7 @@ func InterleaveShortest[T any](segment int, sources ...Source[T]) Source[T] {
 						}
 						vs := l.values()
 						k := min(left, len(vs), batchSize(want))
-						want = emit(vs[:k:k])
+						want = out.push(vs[:k:k])
 						l.consumed(k, want)
 						if stop(want) {
 							return nil

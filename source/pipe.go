@@ -28,14 +28,20 @@ func (s Source[T]) RunSendTo(ctx context.Context, c *channel.Chan[T]) error {
 		panic("source: RunSendTo called with nil c; pass the channel to send the values to")
 	}
 	var serr error
-	err := s.runIn(ctx, func(batch []T) int {
+	send := func(v T) int {
+		if serr = c.Send(ctx, v); serr != nil {
+			return 0
+		}
+		return unbounded
+	}
+	err := s.runIn(ctx, sink[T]{push: func(batch []T) int {
 		for _, v := range batch {
-			if serr = c.Send(ctx, v); serr != nil {
+			if send(v) == 0 {
 				return 0
 			}
 		}
 		return unbounded
-	})
+	}, one: send})
 	switch {
 	case err != nil || serr == nil:
 		return err
@@ -60,17 +66,23 @@ func (s Source[T]) RunSendToGoChan(ctx context.Context, c chan<- T) error {
 	}
 	done := ctx.Done()
 	var serr error
-	err := s.runIn(ctx, func(batch []T) int {
+	send := func(v T) int {
+		select {
+		case c <- v:
+			return unbounded
+		case <-done:
+			serr = ctx.Err()
+			return 0
+		}
+	}
+	err := s.runIn(ctx, sink[T]{push: func(batch []T) int {
 		for _, v := range batch {
-			select {
-			case c <- v:
-			case <-done:
-				serr = ctx.Err()
+			if send(v) == 0 {
 				return 0
 			}
 		}
 		return unbounded
-	})
+	}, one: send})
 	if err == nil {
 		err = serr
 	}

@@ -40,14 +40,11 @@ var onCompleteScope = scope.WithName("source.OnComplete")
 // runs s, and a wait ends when the run's context is cancelled.
 func (s Source[T]) Retry(opts ...retry.Option) Source[T] {
 	up := s.runner()
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		if stop(want) {
 			return nil
 		}
-		pass := func(batch []T) int {
-			want = emit(batch)
-			return want
-		}
+		pass := tracked(out, &want)
 		return retry.Do(ctx, func(ctx context.Context) error {
 			if stop(want) {
 				return nil
@@ -71,14 +68,11 @@ func (s Source[T]) Retry(opts ...retry.Option) Source[T] {
 func (s Source[T]) RecoverWith(f func(err error) Source[T]) Source[T] {
 	mustFunc("RecoverWith", "f", f == nil)
 	up := s.runner()
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		if stop(want) {
 			return nil
 		}
-		pass := func(batch []T) int {
-			want = emit(batch)
-			return want
-		}
+		pass := tracked(out, &want)
 		err := up(ctx, want, pass)
 		if err == nil || ctx.Err() != nil || stop(want) {
 			return err
@@ -99,14 +93,11 @@ func (s Source[T]) RecoverWith(f func(err error) Source[T]) Source[T] {
 func (s Source[T]) RecoverErr(f func(err error) (T, error)) Source[T] {
 	mustFunc("RecoverErr", "f", f == nil)
 	up := s.runner()
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		if stop(want) {
 			return nil
 		}
-		err := up(ctx, want, func(batch []T) int {
-			want = emit(batch)
-			return want
-		})
+		err := up(ctx, want, tracked(out, &want))
 		if err == nil || ctx.Err() != nil {
 			return err
 		}
@@ -115,7 +106,7 @@ func (s Source[T]) RecoverErr(f func(err error) (T, error)) Source[T] {
 			return ferr
 		}
 		if !stop(want) {
-			emit([]T{v})
+			out.one(v)
 		}
 		return nil
 	}}
@@ -136,8 +127,8 @@ func (s Source[T]) RecoverErr(f func(err error) (T, error)) Source[T] {
 func (s Source[T]) EndOnError(match func(err error) bool) Source[T] {
 	mustFunc("EndOnError", "match", match == nil)
 	up := s.runner()
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
-		err := up(ctx, want, emit)
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
+		err := up(ctx, want, out)
 		if err != nil && ctx.Err() == nil && match(err) {
 			return nil
 		}
@@ -160,11 +151,11 @@ func (s Source[T]) EndOnError(match func(err error) bool) Source[T] {
 func (s Source[T]) OnComplete(f func(err error)) Source[T] {
 	mustFunc("OnComplete", "f", f == nil)
 	up := s.runner()
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		var err error
 		p := catch.Call(func() {
 			err = scope.Supervised(ctx, func(sc *scope.Scope) error {
-				return up(sc.Context(), want, emit)
+				return up(sc.Context(), want, out)
 			}, onCompleteScope)
 		}, func() {
 			f(fmt.Errorf("source: OnComplete: %w", scope.ErrGoexit))

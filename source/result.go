@@ -34,17 +34,23 @@ func (r Result[T]) Ok() bool { return r.Err == nil }
 func MapTry[T, U any](src Source[T], f func(T) (U, error)) Source[Result[U]] {
 	mustFunc("MapTry", "f", f == nil)
 	up := src.runner()
-	return Source[Result[U]]{run: func(ctx context.Context, want int, emit func([]Result[U]) int) error {
+	return Source[Result[U]]{run: func(ctx context.Context, want int, out sink[Result[U]]) error {
 		var buf []Result[U]
-		return up(ctx, want, func(batch []T) int {
-			buf = grow(buf, len(batch))
-			out := buf[:len(batch)]
-			for i, v := range batch {
+		one := out.one
+		return up(ctx, want, sink[T]{
+			push: func(batch []T) int {
+				buf = grow(buf, len(batch))
+				res := buf[:len(batch)]
+				for i, v := range batch {
+					u, err := f(v)
+					res[i] = Result[U]{Value: u, Err: err}
+				}
+				return out.push(res)
+			},
+			one: func(v T) int {
 				u, err := f(v)
-				out[i] = Result[U]{Value: u, Err: err}
-			}
-			want = emit(out)
-			return want
+				return one(Result[U]{Value: u, Err: err})
+			},
 		})
 	}}
 }
@@ -100,30 +106,40 @@ func tryFunc[T, U any](f func(context.Context, T) (U, error)) func(context.Conte
 func Successes[T any](src Source[Result[T]], onErr func(err error) error) Source[T] {
 	mustFunc("Successes", "onErr", onErr == nil)
 	up := src.runner()
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		var buf []T
 		var ferr error
-		err := up(ctx, want, func(batch []Result[T]) int {
-			buf = grow(buf, len(batch))
-			out := buf[:len(batch)]
-			n := 0
-			for _, r := range batch {
-				if r.Err == nil {
-					out[n] = r.Value
-					n++
-					continue
-				}
-				if ferr = onErr(r.Err); ferr != nil {
-					if n > 0 {
-						emit(out[:n])
+		err := up(ctx, want, sink[Result[T]]{
+			push: func(batch []Result[T]) int {
+				buf = grow(buf, len(batch))
+				res := buf[:len(batch)]
+				n := 0
+				for _, r := range batch {
+					if r.Err == nil {
+						res[n] = r.Value
+						n++
+						continue
 					}
+					if ferr = onErr(r.Err); ferr != nil {
+						if n > 0 {
+							out.push(res[:n])
+						}
+						return 0
+					}
+				}
+				if n > 0 {
+					want = out.push(res[:n])
+				}
+				return want
+			},
+			one: func(r Result[T]) int {
+				if r.Err == nil {
+					want = out.one(r.Value)
+				} else if ferr = onErr(r.Err); ferr != nil {
 					return 0
 				}
-			}
-			if n > 0 {
-				want = emit(out[:n])
-			}
-			return want
+				return want
+			},
 		})
 		if ferr != nil {
 			return ferr

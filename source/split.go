@@ -21,13 +21,13 @@ import (
 func Split[T any](src Source[T], delim func(T) bool) Source[[]T] {
 	mustFunc("Split", "delim", delim == nil)
 	up := src.runner()
-	return Source[[]T]{run: func(ctx context.Context, want int, emit func([][]T) int) error {
+	return Source[[]T]{run: func(ctx context.Context, want int, out sink[[]T]) error {
 		if stop(want) {
 			return nil
 		}
 		var cur []T
-		var out [][]T
-		err := up(ctx, expandBound(want), func(batch []T) int {
+		var chunks [][]T
+		err := up(ctx, expandBound(want), pushOnly(func(batch []T) int {
 			for _, v := range batch {
 				if !delim(v) {
 					cur = append(cur, v)
@@ -36,13 +36,13 @@ func Split[T any](src Source[T], delim func(T) bool) Source[[]T] {
 				if cur == nil {
 					cur = []T{}
 				}
-				out = append(out, cur)
+				chunks = append(chunks, cur)
 				cur = nil
 			}
-			return flushChunks(&out, &want, emit)
-		})
+			return flushChunks(&chunks, &want, out.push)
+		}))
 		if err == nil && len(cur) > 0 && !stop(want) {
-			emit(append(out[:0], cur))
+			out.one(cur)
 		}
 		return err
 	}}
@@ -63,14 +63,14 @@ func Split[T any](src Source[T], delim func(T) bool) Source[[]T] {
 func SplitOn[T comparable](src Source[T], delim []T) Source[[]T] {
 	delim = slices.Clone(delim)
 	up := src.runner()
-	return Source[[]T]{run: func(ctx context.Context, want int, emit func([][]T) int) error {
+	return Source[[]T]{run: func(ctx context.Context, want int, out sink[[]T]) error {
 		if stop(want) {
 			return nil
 		}
 		var cur []T
-		var out [][]T
+		var chunks [][]T
 		d := len(delim)
-		err := up(ctx, expandBound(want), func(batch []T) int {
+		err := up(ctx, expandBound(want), pushOnly(func(batch []T) int {
 			for _, v := range batch {
 				cur = append(cur, v)
 				if d == 0 || len(cur) < d || !slices.Equal(cur[len(cur)-d:], delim) {
@@ -80,26 +80,26 @@ func SplitOn[T comparable](src Source[T], delim []T) Source[[]T] {
 				if chunk == nil {
 					chunk = []T{}
 				}
-				out = append(out, chunk)
+				chunks = append(chunks, chunk)
 				cur = nil
 			}
-			return flushChunks(&out, &want, emit)
-		})
+			return flushChunks(&chunks, &want, out.push)
+		}))
 		if err == nil && len(cur) > 0 && !stop(want) {
-			emit(append(out[:0], cur))
+			out.one(cur)
 		}
 		return err
 	}}
 }
 
-// flushChunks passes the chunks in *out downstream, updating *want, and
+// flushChunks passes the chunks in *chunks downstream, updating *want, and
 // returns the bound for the upstream of a stage that makes one chunk of an
 // unknown number of values.
-func flushChunks[T any](out *[][]T, want *int, emit func([][]T) int) int {
-	if len(*out) > 0 {
-		*want = emitAll(*out, *want, emit)
-		clear(*out) // the chunks belong to the downstream now
-		*out = (*out)[:0]
+func flushChunks[T any](chunks *[][]T, want *int, push func([][]T) int) int {
+	if len(*chunks) > 0 {
+		*want = emitAll(*chunks, *want, push)
+		clear(*chunks) // the chunks belong to the downstream now
+		*chunks = (*chunks)[:0]
 	}
 	if stop(*want) {
 		return 0

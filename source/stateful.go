@@ -23,35 +23,42 @@ func (s Source[T]) TakeLast(n int) Source[T] {
 		panic(fmt.Sprintf("source: TakeLast called with negative n %d; n must be 0 or more", n))
 	}
 	up := s.runner()
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		if n == 0 || stop(want) {
 			return nil
 		}
 		var ring []T // the last values; once full, ring[head] is the oldest
 		head := 0
-		err := up(ctx, unbounded, func(batch []T) int {
-			if len(batch) >= n {
-				ring = append(ring[:0], batch[len(batch)-n:]...)
-				head = 0
+		add := func(v T) int {
+			if len(ring) < n {
+				ring = append(ring, v)
 				return unbounded
 			}
-			for _, v := range batch {
-				if len(ring) < n {
-					ring = append(ring, v)
-					continue
-				}
-				ring[head] = v
-				if head++; head == n {
-					head = 0
-				}
+			ring[head] = v
+			if head++; head == n {
+				head = 0
 			}
 			return unbounded
+		}
+		err := up(ctx, unbounded, sink[T]{
+			push: func(batch []T) int {
+				if len(batch) >= n {
+					ring = append(ring[:0], batch[len(batch)-n:]...)
+					head = 0
+					return unbounded
+				}
+				for _, v := range batch {
+					add(v)
+				}
+				return unbounded
+			},
+			one: add,
 		})
 		if err != nil {
 			return err
 		}
-		if want = emitAll(ring[head:], want, emit); !stop(want) {
-			emitAll(ring[:head], want, emit)
+		if want = emitAll(ring[head:], want, out.push); !stop(want) {
+			emitAll(ring[:head], want, out.push)
 		}
 		return nil
 	}}
@@ -77,28 +84,36 @@ func MapStateful[T, S, U any](src Source[T], init func() S, f func(state S, v T)
 	mustFunc("MapStateful", "init", init == nil)
 	mustFunc("MapStateful", "f", f == nil)
 	up := src.runner()
-	return Source[U]{run: func(ctx context.Context, want int, emit func([]U) int) error {
+	return Source[U]{run: func(ctx context.Context, want int, out sink[U]) error {
 		if stop(want) {
 			return nil
 		}
 		state := init()
 		var buf []U
-		err := up(ctx, want, func(batch []T) int {
-			buf = grow(buf, len(batch))
-			out := buf[:len(batch)]
-			st := state
-			for i, v := range batch {
-				st, out[i] = f(st, v)
-			}
-			state = st
-			want = emit(out)
-			return want
+		err := up(ctx, want, sink[T]{
+			push: func(batch []T) int {
+				buf = grow(buf, len(batch))
+				res := buf[:len(batch)]
+				st := state
+				for i, v := range batch {
+					st, res[i] = f(st, v)
+				}
+				state = st
+				want = out.push(res)
+				return want
+			},
+			one: func(v T) int {
+				var u U
+				state, u = f(state, v)
+				want = out.one(u)
+				return want
+			},
 		})
 		if err != nil || stop(want) || final == nil {
 			return err
 		}
 		if u, ok := final(state); ok {
-			emit([]U{u})
+			out.one(u)
 		}
 		return nil
 	}}
@@ -114,19 +129,28 @@ func MapStateful[T, S, U any](src Source[T], init func() S, f func(state S, v T)
 func (s Source[T]) TakeWhileInclusive(keep func(T) bool) Source[T] {
 	mustFunc("TakeWhileInclusive", "keep", keep == nil)
 	up := s.runner()
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		if stop(want) {
 			return nil
 		}
 		var r ramp
-		return up(ctx, r.limit(want), func(batch []T) int {
-			for i, v := range batch {
+		return up(ctx, r.limit(want), sink[T]{
+			push: func(batch []T) int {
+				for i, v := range batch {
+					if !keep(v) {
+						out.push(batch[: i+1 : i+1])
+						return 0
+					}
+				}
+				return r.limit(out.push(batch))
+			},
+			one: func(v T) int {
 				if !keep(v) {
-					emit(batch[: i+1 : i+1])
+					out.one(v)
 					return 0
 				}
-			}
-			return r.limit(emit(batch))
+				return r.limit(out.one(v))
+			},
 		})
 	}}
 }
@@ -143,25 +167,34 @@ func (s Source[T]) TakeWhileInclusive(keep func(T) bool) Source[T] {
 func DistinctAdjacentBy[T any, K comparable](src Source[T], key func(T) K) Source[T] {
 	mustFunc("DistinctAdjacentBy", "key", key == nil)
 	up := src.runner()
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		var buf []T
 		var last K
 		seen := false
-		return up(ctx, want, func(batch []T) int {
-			buf = grow(buf, len(batch))
-			out := buf[:len(batch)]
-			n := 0
-			for _, v := range batch {
-				if k := key(v); !seen || k != last {
-					out[n] = v
-					n++
-					last, seen = k, true
+		return up(ctx, want, sink[T]{
+			push: func(batch []T) int {
+				buf = grow(buf, len(batch))
+				res := buf[:len(batch)]
+				n := 0
+				for _, v := range batch {
+					if k := key(v); !seen || k != last {
+						res[n] = v
+						n++
+						last, seen = k, true
+					}
 				}
-			}
-			if n > 0 {
-				want = emit(out[:n])
-			}
-			return want
+				if n > 0 {
+					want = out.push(res[:n])
+				}
+				return want
+			},
+			one: func(v T) int {
+				if k := key(v); !seen || k != last {
+					last, seen = k, true
+					want = out.one(v)
+				}
+				return want
+			},
 		})
 	}}
 }

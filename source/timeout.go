@@ -31,15 +31,12 @@ import (
 func (s Source[T]) Timeout(d time.Duration) Source[T] {
 	mustDuration("Timeout", "d", d)
 	up := s.runner()
-	return Source[T]{run: func(ctx context.Context, want int, emit func([]T) int) error {
+	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		if stop(want) {
 			return nil
 		}
 		err := timeout.Do(ctx, d, func(ctx context.Context) error {
-			return up(ctx, want, func(batch []T) int {
-				want = emit(batch)
-				return want
-			})
+			return up(ctx, want, tracked(out, &want))
 		})
 		if stop(want) && ctx.Err() == nil {
 			return nil // the downstream stopped s: not late, whenever it happened

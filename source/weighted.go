@@ -37,37 +37,37 @@ func GroupedWeighted[T any](src Source[T], minWeight int, weight func(v T) int) 
 	mustPositive("GroupedWeighted", "minWeight", minWeight)
 	mustFunc("GroupedWeighted", "weight", weight == nil)
 	up := src.runner()
-	return Source[[]T]{run: func(ctx context.Context, want int, emit func([][]T) int) error {
+	return Source[[]T]{run: func(ctx context.Context, want int, out sink[[]T]) error {
 		if stop(want) {
 			return nil
 		}
 		var (
-			cur []T // the group being filled
-			w   int // its weight
-			out [][]T
+			cur    []T // the group being filled
+			w      int // its weight
+			groups [][]T
 		)
-		err := up(ctx, expandBound(want), func(batch []T) int {
+		err := up(ctx, expandBound(want), pushOnly(func(batch []T) int {
 			for _, v := range batch {
 				c := weight(v)
 				mustWeight("GroupedWeighted", c)
 				cur = append(cur, v)
 				if w = addWeight(w, c); w >= minWeight {
-					out = append(out, cur)
+					groups = append(groups, cur)
 					cur, w = nil, 0
 				}
 			}
-			if len(out) > 0 {
-				want = emitAll(out, want, emit)
-				clear(out) // the groups belong to the downstream now
-				out = out[:0]
+			if len(groups) > 0 {
+				want = emitAll(groups, want, out.push)
+				clear(groups) // the groups belong to the downstream now
+				groups = groups[:0]
 			}
 			if stop(want) {
 				return 0
 			}
 			return expandBound(want)
-		})
+		}))
 		if err == nil && len(cur) > 0 && !stop(want) {
-			emit(append(out[:0], cur))
+			out.one(cur)
 		}
 		return err
 	}}
@@ -124,7 +124,7 @@ func GroupedWeightedWithin[T any](src Source[T], minWeight int, window time.Dura
 func groupWeighted[T any](src Source[T], op string, limit int, upTo bool, window time.Duration,
 	weight func(T) int, name scope.Option) Source[[]T] {
 	up := src.runner()
-	return Source[[]T]{run: func(ctx context.Context, want int, emit func([][]T) int) error {
+	return Source[[]T]{run: func(ctx context.Context, want int, out sink[[]T]) error {
 		if stop(want) {
 			return nil
 		}
@@ -134,16 +134,12 @@ func groupWeighted[T any](src Source[T], op string, limit int, upTo bool, window
 			st.goProducer(func(ctx context.Context) error {
 				return fillWeighted(ctx, slot, up, op, limit, upTo, weight)
 			})
-			var one [1][]T
 			for {
 				g, ok, err := slot.Next(st.consumerCtx(), window)
 				if err != nil || !ok {
 					return err
 				}
-				one[0] = g
-				want := emit(one[:]) // one group at a time keeps to any bound
-				one[0] = nil
-				if stop(want) {
+				if stop(out.one(g)) { // one group at a time keeps to any bound
 					return nil
 				}
 			}
@@ -157,7 +153,7 @@ func fillWeighted[T any](ctx context.Context, slot *handoff.Slot[[]T], up runFun
 	limit int, upTo bool, weight func(T) int) error {
 	done := ctx.Done()
 	w := 0 // the weight of the group in the slot, if there is one
-	err := up(ctx, unbounded, func(batch []T) int {
+	err := up(ctx, unbounded, pushOnly(func(batch []T) int {
 		for len(batch) > 0 {
 			g, has, at := slot.Claim()
 			if !has {
@@ -183,7 +179,7 @@ func fillWeighted[T any](ctx context.Context, slot *handoff.Slot[[]T], up runFun
 			}
 		}
 		return unbounded
-	})
+	}))
 	if err == nil {
 		err = ctx.Err() // stopped early by a cancellation: not the end of the stream
 	}
