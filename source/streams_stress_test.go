@@ -5,6 +5,7 @@ import (
 	"errors"
 	"iter"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -104,7 +105,7 @@ func TestStreamsAsyncStress(t *testing.T) {
 			return flat(source.ConflateWithSeed(s, func(v int) []int { return []int{v} }, func(a []int, v int) []int { return append(a, v) }))
 		}},
 		{"Expand", func(s source.Source[int]) source.Source[int] {
-			return source.Expand(s, func(v int) iter.Seq[int] { return func(yield func(int) bool) { _ = yield(v) && yield(v) } })
+			return source.Expand(s, func(v int) iter.Seq[int] { return slices.Values([]int{v, v}) })
 		}},
 		{"MapParTry", func(s source.Source[int]) source.Source[int] {
 			return source.Successes(source.MapParTry(s, 3, func(_ context.Context, v int) (int, error) { return v, nil }),
