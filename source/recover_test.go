@@ -3,6 +3,7 @@ package source_test
 import (
 	"context"
 	"errors"
+	"runtime"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -235,5 +236,24 @@ func TestOnComplete(t *testing.T) {
 	var got *scope.PanicError
 	if pe.Value != "boom" || len(seen) != 1 || !errors.As(seen[0], &got) || got.Value != "boom" {
 		t.Errorf("panic %v, f saw %v", pe.Value, seen)
+	}
+}
+
+// TestOnCompleteGoexit: a function of the upstream that calls
+// runtime.Goexit (as t.FailNow does) reaches f as an error matching
+// scope.ErrGoexit, and goes on exiting the goroutine.
+func TestOnCompleteGoexit(t *testing.T) {
+	var seen error
+	err := scope.Supervised(context.Background(), func(s *scope.Scope) error {
+		s.Go(func(ctx context.Context) error {
+			return source.Map(source.Of(1), func(v int) int {
+				runtime.Goexit()
+				return v
+			}).OnComplete(func(err error) { seen = err }).RunDrain(ctx)
+		})
+		return nil
+	})
+	if !errors.Is(err, scope.ErrGoexit) || !errors.Is(seen, scope.ErrGoexit) {
+		t.Errorf("scope: %v; f saw %v; want both to match scope.ErrGoexit", err, seen)
 	}
 }
