@@ -77,6 +77,7 @@ func GroupBy[T any, K comparable, U any](src Source[T], limit int, key func(v T)
 type group[T any, K comparable] struct {
 	key        K
 	q          *handoff.Queue[T]
+	pending    []T // values of the batch being routed, not yet put in q
 	prev, next *group[T, K]
 }
 
@@ -92,40 +93,57 @@ type router[T any, K comparable, U any] struct {
 	groups map[K]*group[T, K]
 	lru    group[T, K]   // the sentinel of the list of live groups
 	slots  chan struct{} // one per running sub-pipeline
+	dirty  []*group[T, K] // the groups with pending values
+	done   <-chan struct{}
+	wake   chan struct{}
 }
 
 func (r *router[T, K, U]) route(ctx context.Context, up runFunc[T]) error {
-	done := ctx.Done()
-	w := handoff.NewWake()
-	err := up(ctx, unbounded, pushOnly(func(batch []T) int {
-		k := r.key(batch[0])
-		for i := 0; i < len(batch); {
-			// The run of values of key k from batch[i] on goes to its
-			// group in one Put; next is the key of the value after it.
-			j := i + 1
-			var next K
-			for ; j < len(batch); j++ {
-				if next = r.key(batch[j]); next != k {
-					break
-				}
-			}
-			g := r.groups[k]
-			if g == nil {
-				if g = r.start(k, done); g == nil {
-					return 0
+	r.done, r.wake = ctx.Done(), handoff.NewWake()
+	// The values of a batch are sorted into their groups' pending values,
+	// and each group gets its share in one Put: a lock per group and
+	// batch rather than per value.
+	var last *group[T, K] // the group of the value before, if still live
+	add := func(v T) bool {
+		k := r.key(v)
+		g := last
+		if g == nil || g.key != k || r.groups[k] != g {
+			if g = r.groups[k]; g == nil {
+				if g = r.start(k); g == nil {
+					return false
 				}
 			}
 			r.touch(g)
-			if _, err := g.q.Put(batch[i:j], done, w); err != nil && ctx.Err() != nil {
-				return 0
-			} // otherwise the sub-pipeline has stopped taking values: they are dropped
-			i, k = j, next
+			last = g
 		}
-		if r.out.Stopped() {
+		if len(g.pending) == 0 {
+			r.dirty = append(r.dirty, g)
+		}
+		g.pending = append(g.pending, v)
+		return true
+	}
+	next := func() int {
+		if !r.flush() || r.out.Stopped() {
 			return 0
 		}
 		return unbounded
-	}))
+	}
+	err := up(ctx, unbounded, sink[T]{
+		push: func(batch []T) int {
+			for _, v := range batch {
+				if !add(v) {
+					return 0
+				}
+			}
+			return next()
+		},
+		one: func(v T) int {
+			if !add(v) {
+				return 0
+			}
+			return next()
+		},
+	})
 	for _, g := range r.groups {
 		g.q.ProducerDone() // the group's Source ends after its values
 	}
@@ -140,19 +158,54 @@ func (r *router[T, K, U]) route(ctx context.Context, up runFunc[T]) error {
 	return nil
 }
 
+// flush puts the pending values of each group into its queue. It reports
+// false if the run is being stopped. A sub-pipeline that has stopped
+// taking values has them dropped.
+func (r *router[T, K, U]) flush() bool {
+	for i, g := range r.dirty {
+		r.dirty[i] = nil
+		if !r.put(g) {
+			r.dirty = r.dirty[:0]
+			return false
+		}
+	}
+	r.dirty = r.dirty[:0]
+	return true
+}
+
+// put puts g's pending values into its queue, and reports false if the
+// run is being stopped.
+func (r *router[T, K, U]) put(g *group[T, K]) bool {
+	if len(g.pending) == 0 {
+		return true
+	}
+	_, err := g.q.Put(g.pending, r.done, r.wake)
+	clear(g.pending)
+	g.pending = g.pending[:0]
+	select {
+	case <-r.done:
+		return err == nil
+	default:
+		return true // an error says the sub-pipeline stopped taking values
+	}
+}
+
 // start starts the group of key k, after ending the least recent group if
 // limit are live and waiting for its sub-pipeline to finish. It returns nil
-// if done is closed first, or the downstream wants no more values.
-func (r *router[T, K, U]) start(k K, done <-chan struct{}) *group[T, K] {
+// if the run is being stopped, or the downstream wants no more values.
+func (r *router[T, K, U]) start(k K) *group[T, K] {
 	if len(r.groups) == r.limit {
 		old := r.lru.prev
 		old.prev.next, old.next.prev = old.next, old.prev
 		delete(r.groups, old.key)
+		if !r.put(old) { // its values of this batch go first
+			return nil
+		}
 		old.q.ProducerDone()
 	}
 	select {
 	case r.slots <- struct{}{}:
-	case <-done:
+	case <-r.done:
 		return nil
 	}
 	if r.out.Stopped() {
