@@ -30,7 +30,8 @@ func (r Result[T]) Ok() bool { return r.Err == nil }
 // downstream as a [Result] with that Err, and the values after it are
 // mapped as usual.
 //
-// Fused.
+// Fused: one Result out for each value in, so the downstream's demand goes
+// to the upstream as it is.
 func MapTry[T, U any](src Source[T], f func(T) (U, error)) Source[Result[U]] {
 	mustFunc("MapTry", "f", f == nil)
 	up := src.runner()
@@ -99,7 +100,8 @@ func tryFunc[T, U any](f func(context.Context, T) (U, error)) func(context.Conte
 // if it returns an error, the run ends with that error, after the values
 // before it (return an error once the failures are too many).
 //
-// Fused: onErr runs on the goroutine that runs src.
+// Fused: onErr runs on the goroutine that runs src. The downstream's
+// demand goes to the upstream as it is, as through [Source.Filter].
 //
 // Successes panics if onErr is nil; to drop the failures, pass a function
 // that returns nil.

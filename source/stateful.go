@@ -77,7 +77,9 @@ func (s Source[T]) TakeLast(n int) Source[T] {
 // returning (count+1, v*10), and final returning the count, emits 10 20 30
 // 3.
 //
-// Fused.
+// Fused: one value out for each value in, so the downstream's demand goes
+// to the upstream as it is; init, f and final run on the goroutine that
+// runs src.
 //
 // MapStateful panics if init or f is nil.
 func MapStateful[T, S, U any](src Source[T], init func() S, f func(state S, v T) (S, U), final func(state S) (U, bool)) Source[U] {
