@@ -91,8 +91,8 @@ type router[T any, K comparable, U any] struct {
 	want   int
 	out    *handoff.Queue[U]
 	groups map[K]*group[T, K]
-	lru    group[T, K]   // the sentinel of the list of live groups
-	slots  chan struct{} // one per running sub-pipeline
+	lru    group[T, K]    // the sentinel of the list of live groups
+	slots  chan struct{}  // one per running sub-pipeline
 	dirty  []*group[T, K] // the groups with pending values
 	done   <-chan struct{}
 	wake   chan struct{}
