@@ -96,6 +96,37 @@
 // the original value and stack, once every stage has ended. A panic in the
 // body of a loop over [Source.All] propagates as it is.
 //
+// # Recovering, and errors as values
+//
+// A failure can be handled where it happens. [Source.Retry] runs a failing
+// stream again from the start on a [retry] schedule; [Source.RecoverWith]
+// goes on with another Source, [Source.Recover] and [Source.RecoverErr]
+// with a last value; [Source.EndOnError] ends the stream normally on the
+// errors it matches; [Source.OnComplete] runs a hook whatever the outcome.
+// None of them hides a cancelled run. Every operator whose function cannot
+// fail has a form, named with Err appended, whose function can: [MapErr],
+// [MapConcatErr], [Source.RecoverErr], [Source.ConflateErr], [RunFoldErr],
+// [Source.RunReduceErr]; the first error ends the run.
+//
+// When one bad item must not end the run, carry errors as values:
+// [MapTry], [MapParTry] and [MapParUnorderedTry] emit a [Result] for each
+// value, and [Successes] passes the good ones on and hands each error to a
+// function that may count, log or dead-letter it, or end the run.
+//
+// # Grouping, state and merging
+//
+// [GroupBy] runs a sub-pipeline per key, with at most a given number of
+// groups live at once. [MapStateful], [Source.TakeLast], [Split],
+// [SplitOn] and [DistinctAdjacentBy] keep state across values;
+// [GroupedWeighted], [BatchWeighted] and [GroupedWeightedWithin] group
+// values by weight, and [ConflateWithSeed] combines them into another type.
+// [MergeUntil] ends a merge with one of its sources, [InterleaveShortest]
+// an interleaving with the shortest; [Expand] and [Extrapolate] feed a fast
+// consumer from a slow producer; [Source.DebounceBy] debounces with a
+// quiet period per value, and [Source.Timeout] limits a whole stream in
+// time. [Source.RunSendTo] and [Source.RunSendToGoChan] feed a channel
+// that the caller owns, without closing it.
+//
 // # Running, again and again
 //
 // A Source is cold: every run starts from the beginning, and runs are
