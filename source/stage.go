@@ -92,15 +92,21 @@ func (st *stage) leave(runCtx context.Context, err error) error {
 	if err == nil {
 		err = runCtx.Err()
 	}
-	if err == nil {
-		st.cancel(errStopped)
-	} else {
-		st.cancel(err)
+	if err != nil {
+		// A failure or a cancellation: the stage's scope records err as
+		// its first failure when the consumer returns it, and only then
+		// cancels the producers' context (a child of the scope's), with
+		// err as the cause. Cancelling them here would let a producer's
+		// own failure, caused by that cancellation, reach the scope
+		// first; the hand-offs need no stop, since every wait in them
+		// also ends with the producers' context.
+		return err
 	}
+	st.cancel(errStopped)
 	for _, stop := range st.stops {
 		stop()
 	}
-	return err
+	return nil
 }
 
 // isCancellation reports whether err only reports that a context ended.
