@@ -1,11 +1,9 @@
 package source
 
 import (
-	"context"
 	"time"
 
 	"github.com/corral-go/corral/scope"
-	"github.com/corral-go/corral/source/internal/handoff"
 )
 
 var (
@@ -39,7 +37,7 @@ var (
 // Batch panics if size is not positive.
 func Batch[T any](src Source[T], size int) Source[[]T] {
 	mustPositive("Batch", "size", size)
-	return groupWithin(src, size, 0, batchScope)
+	return groupWeighted(src, "Batch", size, false, 0, nil, batchScope)
 }
 
 // GroupedWithin returns a Source of the values of src in groups of up to
@@ -59,58 +57,5 @@ func Batch[T any](src Source[T], size int) Source[[]T] {
 func GroupedWithin[T any](src Source[T], size int, window time.Duration) Source[[]T] {
 	mustPositive("GroupedWithin", "size", size)
 	mustDuration("GroupedWithin", "window", window)
-	return groupWithin(src, size, window, groupedWithinScope)
-}
-
-func groupWithin[T any](src Source[T], size int, window time.Duration, name scope.Option) Source[[]T] {
-	up := src.runner()
-	return Source[[]T]{run: func(ctx context.Context, want int, out sink[[]T]) error {
-		if stop(want) {
-			return nil
-		}
-		return runStage(ctx, name, func(st *stage) error {
-			slot := handoff.NewSlot[[]T]()
-			defer slot.Stop()
-			st.goProducer(func(ctx context.Context) error { return fillGroups(ctx, slot, up, size) })
-			for {
-				g, ok, err := slot.Next(st.consumerCtx(), window)
-				if err != nil || !ok {
-					return err
-				}
-				if stop(out.one(g)) { // one group at a time keeps to any bound
-					return nil
-				}
-			}
-		})
-	}}
-}
-
-// fillGroups runs up and appends its values to the group in slot, which
-// is full at size values: then it waits for the consumer to take it.
-func fillGroups[T any](ctx context.Context, slot *handoff.Slot[[]T], up runFunc[T], size int) error {
-	done := ctx.Done()
-	err := up(ctx, unbounded, pushOnly(func(batch []T) int {
-		for len(batch) > 0 {
-			g, has, at := slot.Claim()
-			if !has {
-				g, at = make([]T, 0, min(size, maxBatch)), time.Now()
-			}
-			k := min(size-len(g), len(batch))
-			g = append(g, batch[:k]...)
-			batch = batch[k:]
-			slot.Put(g, at, len(g) == size)
-			if len(batch) > 0 && !slot.WaitTaken(done) {
-				return 0
-			}
-		}
-		return unbounded
-	}))
-	if err == nil {
-		err = ctx.Err() // stopped early by a cancellation: not the end of the stream
-	}
-	if err != nil {
-		return err // fails the scope, which cancels the consumer
-	}
-	slot.End()
-	return nil
+	return groupWeighted(src, "GroupedWithin", size, false, window, nil, groupedWithinScope)
 }

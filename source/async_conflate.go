@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/corral-go/corral/scope"
-	"github.com/corral-go/corral/source/internal/handoff"
 )
 
 var (
@@ -86,45 +85,12 @@ func (s Source[T]) Debounce(d time.Duration) Source[T] {
 	}}
 }
 
-// conflate is the run of Conflate and Debounce: one goroutine runs up and
-// merges each batch into the value in a slot with merge, which gets the
-// value waiting (if has) and returns the new one; the consumer passes the
-// value on once it has waited quiet for quiet (0 for at once). merge runs
-// outside the slot's lock: it may be a user function, which may panic.
+// conflate is the run of Conflate and Debounce: conflateWith for a
+// combination of the values' own type, a merge that cannot fail, and one
+// quiet period for every combination (0 for at once).
 func conflate[T any](ctx context.Context, up runFunc[T], quiet time.Duration, name scope.Option,
 	merge func(acc T, has bool, batch []T) T, out sink[T]) error {
-	return runStage(ctx, name, func(st *stage) error {
-		slot := handoff.NewSlot[T]()
-		defer slot.Stop()
-		st.goProducer(func(ctx context.Context) error {
-			done := ctx.Done()
-			err := up(ctx, unbounded, pushOnly(func(batch []T) int {
-				acc, has, _ := slot.Claim()
-				slot.Put(merge(acc, has, batch), time.Now(), false)
-				select {
-				case <-done:
-					return 0
-				default:
-					return unbounded
-				}
-			}))
-			if err == nil {
-				err = ctx.Err() // stopped early by a cancellation: not the end of the stream
-			}
-			if err != nil {
-				return err // fails the scope, which cancels the consumer
-			}
-			slot.End()
-			return nil
-		})
-		for {
-			v, ok, err := slot.Next(st.consumerCtx(), quiet)
-			if err != nil || !ok {
-				return err
-			}
-			if stop(out.one(v)) { // one value at a time keeps to any bound
-				return nil
-			}
-		}
-	})
+	return conflateWith(ctx, up, name, func(acc T, has bool, batch []T) (T, time.Duration, error) {
+		return merge(acc, has, batch), quiet, nil
+	}, out)
 }

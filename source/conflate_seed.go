@@ -113,10 +113,10 @@ func (s Source[T]) DebounceBy(quiet func(v T) time.Duration) Source[T] {
 	}}
 }
 
-// conflateWith is the run of ConflateWithSeed, ConflateErr and DebounceBy,
-// and the generalisation of conflate (async_conflate.go) to a combination
-// of another type S than the values, to a merge that can fail, and to a
-// quiet period per combination: one goroutine runs up and merges each
+// conflateWith is the run of every conflating stage (Conflate, Debounce,
+// ConflateWithSeed, ConflateErr and DebounceBy): for a combination of
+// another type S than the values, a merge that can fail, and a quiet period
+// per combination: one goroutine runs up and merges each
 // batch into the combination in a slot with merge, which returns the new
 // combination and how long it must wait quiet before it goes on (0 or less:
 // at once). merge runs outside the slot's lock: it calls user functions,

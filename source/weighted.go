@@ -118,9 +118,13 @@ func GroupedWeightedWithin[T any](src Source[T], minWeight int, window time.Dura
 	return groupWeighted(src, "GroupedWeightedWithin", minWeight, false, window, weight, groupedWeightedWithinScope)
 }
 
-// groupWeighted is the run of BatchWeighted (upTo: groups weigh at most
-// limit) and GroupedWeightedWithin (groups are full at limit or more). It
-// is groupWithin (async_batch.go) with weights.
+// groupWeighted is the run of every grouping stage that waits for its
+// downstream: Batch and GroupedWithin (weight nil: every value weighs 1,
+// and groups are full at limit values), BatchWeighted (upTo: groups weigh
+// at most limit) and GroupedWeightedWithin (groups are full at limit or
+// more). One goroutine runs src and fills the group in a slot; the
+// consumer takes it when it is full or has waited window (0: whenever the
+// consumer is ready).
 func groupWeighted[T any](src Source[T], op string, limit int, upTo bool, window time.Duration,
 	weight func(T) int, name scope.Option) Source[[]T] {
 	up := src.runner()
@@ -156,6 +160,19 @@ func fillWeighted[T any](ctx context.Context, slot *handoff.Slot[[]T], up runFun
 	err := up(ctx, unbounded, pushOnly(func(batch []T) int {
 		for len(batch) > 0 {
 			g, has, at := slot.Claim()
+			if weight == nil { // every value weighs 1: take what fits at once
+				if !has {
+					g, at = make([]T, 0, min(limit, maxBatch)), time.Now()
+				}
+				k := min(limit-len(g), len(batch))
+				g = append(g, batch[:k]...)
+				batch = batch[k:]
+				slot.Put(g, at, len(g) == limit)
+				if len(batch) > 0 && !slot.WaitTaken(done) {
+					return 0
+				}
+				continue
+			}
 			if !has {
 				g, at, w = nil, time.Now(), 0
 			}
