@@ -77,17 +77,7 @@ func RunFoldErr[T, A any](ctx context.Context, s Source[T], zero A, f func(A, T)
 		acc = next
 		return unbounded
 	}
-	err := s.runIn(ctx, sink[T]{
-		push: func(batch []T) int {
-			for _, v := range batch {
-				if add(v) == 0 {
-					return 0
-				}
-			}
-			return unbounded
-		},
-		one: add,
-	})
+	err := s.runIn(ctx, perValue(add))
 	if ferr != nil {
 		return acc, ferr
 	}
@@ -114,17 +104,7 @@ func (s Source[T]) RunReduceErr(ctx context.Context, f func(T, T) (T, error)) (T
 		}
 		return unbounded
 	}
-	err := s.runIn(ctx, sink[T]{
-		push: func(batch []T) int {
-			for _, v := range batch {
-				if add(v) == 0 {
-					return 0
-				}
-			}
-			return unbounded
-		},
-		one: add,
-	})
+	err := s.runIn(ctx, perValue(add))
 	if ferr != nil {
 		err = ferr
 	}

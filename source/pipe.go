@@ -34,14 +34,7 @@ func (s Source[T]) RunSendTo(ctx context.Context, c *channel.Chan[T]) error {
 		}
 		return unbounded
 	}
-	err := s.runIn(ctx, sink[T]{push: func(batch []T) int {
-		for _, v := range batch {
-			if send(v) == 0 {
-				return 0
-			}
-		}
-		return unbounded
-	}, one: send})
+	err := s.runIn(ctx, perValue(send))
 	switch {
 	case err != nil || serr == nil:
 		return err
@@ -75,14 +68,7 @@ func (s Source[T]) RunSendToGoChan(ctx context.Context, c chan<- T) error {
 			return 0
 		}
 	}
-	err := s.runIn(ctx, sink[T]{push: func(batch []T) int {
-		for _, v := range batch {
-			if send(v) == 0 {
-				return 0
-			}
-		}
-		return unbounded
-	}, one: send})
+	err := s.runIn(ctx, perValue(send))
 	if err == nil {
 		err = serr
 	}

@@ -68,6 +68,24 @@ func pushOnly[T any](push func(batch []T) int) sink[T] {
 	}}
 }
 
+// perValue returns a sink for a consumer whose work is per value (a
+// terminal that may fail on any value): push passes the values of a batch
+// to one in order and stops at the first that gets the bound 0.
+func perValue[T any](one func(v T) int) sink[T] {
+	return sink[T]{
+		push: func(batch []T) int {
+			want := unbounded
+			for _, v := range batch {
+				if want = one(v); stop(want) {
+					return 0
+				}
+			}
+			return want
+		},
+		one: one,
+	}
+}
+
 // tracked returns a sink that passes every value to out and records out's
 // latest bound in *want.
 func tracked[T any](out sink[T], want *int) sink[T] {
