@@ -40,12 +40,7 @@ func Grouped[T any](src Source[T], size int) Source[[]T] {
 					cur = nil
 				}
 			}
-			if len(groups) > 0 {
-				want = emitAll(groups, want, out.push)
-				clear(groups) // the groups belong to the downstream now
-				groups = groups[:0]
-			}
-			if stop(want) {
+			if want = emitGroups(&groups, want, out.push); stop(want) {
 				return 0
 			}
 			return need(want)
@@ -110,12 +105,7 @@ func Sliding[T any](src Source[T], size, step int) Source[[]T] {
 					win, skip = win[:0], step-size
 				}
 			}
-			if len(groups) > 0 {
-				want = emitAll(groups, want, out.push)
-				clear(groups)
-				groups = groups[:0]
-			}
-			if stop(want) {
+			if want = emitGroups(&groups, want, out.push); stop(want) {
 				return 0
 			}
 			return need(want)
@@ -125,4 +115,16 @@ func Sliding[T any](src Source[T], size, step int) Source[[]T] {
 		}
 		return err
 	}}
+}
+
+// emitGroups passes the groups in *groups downstream, within want, and
+// returns the downstream's latest bound. The groups belong to the
+// downstream then: *groups is emptied, for the stage to reuse.
+func emitGroups[T any](groups *[][]T, want int, push func([][]T) int) int {
+	if len(*groups) > 0 {
+		want = emitAll(*groups, want, push)
+		clear(*groups)
+		*groups = (*groups)[:0]
+	}
+	return want
 }

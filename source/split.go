@@ -20,32 +20,17 @@ import (
 // Split panics if delim is nil.
 func Split[T any](src Source[T], delim func(T) bool) Source[[]T] {
 	mustFunc("Split", "delim", delim == nil)
-	up := src.runner()
-	return Source[[]T]{run: func(ctx context.Context, want int, out sink[[]T]) error {
-		if stop(want) {
-			return nil
-		}
-		var cur []T
-		var chunks [][]T
-		err := up(ctx, expandBound(want), pushOnly(func(batch []T) int {
-			for _, v := range batch {
-				if !delim(v) {
-					cur = append(cur, v)
-					continue
-				}
-				if cur == nil {
-					cur = []T{}
-				}
-				chunks = append(chunks, cur)
-				cur = nil
+	return chunked(src, func() func(cur []T, v T) ([]T, bool) {
+		return func(cur []T, v T) ([]T, bool) {
+			if !delim(v) {
+				return append(cur, v), false
 			}
-			return flushChunks(&chunks, &want, out.push)
-		}))
-		if err == nil && len(cur) > 0 && !stop(want) {
-			out.one(cur)
+			if cur == nil {
+				cur = []T{}
+			}
+			return cur, true
 		}
-		return err
-	}}
+	})
 }
 
 // SplitOn returns a Source of the runs of values of src between occurrences
@@ -62,47 +47,55 @@ func Split[T any](src Source[T], delim func(T) bool) Source[[]T] {
 // downstream's demand is bounded, as [Split] does.
 func SplitOn[T comparable](src Source[T], delim []T) Source[[]T] {
 	delim = slices.Clone(delim)
+	d := len(delim)
+	return chunked(src, func() func(cur []T, v T) ([]T, bool) {
+		return func(cur []T, v T) ([]T, bool) {
+			cur = append(cur, v)
+			if d == 0 || len(cur) < d || !slices.Equal(cur[len(cur)-d:], delim) {
+				return cur, false
+			}
+			chunk := slices.Clip(cur[:len(cur)-d])
+			if chunk == nil {
+				chunk = []T{}
+			}
+			return chunk, true
+		}
+	})
+}
+
+// chunked is the run of the stages that cut src into chunks at values
+// (Split, SplitOn, GroupedWeighted). Each run calls newAdd for its add,
+// which takes the chunk being built, cur, and the next value: it returns
+// cur with v added and false, or the chunk that v completed and true, and
+// the next chunk starts empty. Chunks are passed on as they are completed,
+// and a last chunk of the values left when src ends, if there are any.
+// Since the number of values that make a chunk is unknown, the upstream is
+// asked for one value at a time while the downstream's demand is bounded.
+func chunked[T any](src Source[T], newAdd func() func(cur []T, v T) ([]T, bool)) Source[[]T] {
 	up := src.runner()
 	return Source[[]T]{run: func(ctx context.Context, want int, out sink[[]T]) error {
 		if stop(want) {
 			return nil
 		}
+		add := newAdd()
 		var cur []T
 		var chunks [][]T
-		d := len(delim)
 		err := up(ctx, expandBound(want), pushOnly(func(batch []T) int {
 			for _, v := range batch {
-				cur = append(cur, v)
-				if d == 0 || len(cur) < d || !slices.Equal(cur[len(cur)-d:], delim) {
-					continue
+				var done bool
+				if cur, done = add(cur, v); done {
+					chunks = append(chunks, cur)
+					cur = nil
 				}
-				chunk := slices.Clip(cur[:len(cur)-d])
-				if chunk == nil {
-					chunk = []T{}
-				}
-				chunks = append(chunks, chunk)
-				cur = nil
 			}
-			return flushChunks(&chunks, &want, out.push)
+			if want = emitGroups(&chunks, want, out.push); stop(want) {
+				return 0
+			}
+			return expandBound(want)
 		}))
 		if err == nil && len(cur) > 0 && !stop(want) {
 			out.one(cur)
 		}
 		return err
 	}}
-}
-
-// flushChunks passes the chunks in *chunks downstream, updating *want, and
-// returns the bound for the upstream of a stage that makes one chunk of an
-// unknown number of values.
-func flushChunks[T any](chunks *[][]T, want *int, push func([][]T) int) int {
-	if len(*chunks) > 0 {
-		*want = emitAll(*chunks, *want, push)
-		clear(*chunks) // the chunks belong to the downstream now
-		*chunks = (*chunks)[:0]
-	}
-	if stop(*want) {
-		return 0
-	}
-	return expandBound(*want)
 }

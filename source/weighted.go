@@ -36,41 +36,19 @@ var (
 func GroupedWeighted[T any](src Source[T], minWeight int, weight func(v T) int) Source[[]T] {
 	mustPositive("GroupedWeighted", "minWeight", minWeight)
 	mustFunc("GroupedWeighted", "weight", weight == nil)
-	up := src.runner()
-	return Source[[]T]{run: func(ctx context.Context, want int, out sink[[]T]) error {
-		if stop(want) {
-			return nil
+	return chunked(src, func() func(cur []T, v T) ([]T, bool) {
+		w := 0 // the weight of cur
+		return func(cur []T, v T) ([]T, bool) {
+			c := weight(v)
+			mustWeight("GroupedWeighted", c)
+			cur = append(cur, v)
+			if w = addWeight(w, c); w >= minWeight {
+				w = 0
+				return cur, true
+			}
+			return cur, false
 		}
-		var (
-			cur    []T // the group being filled
-			w      int // its weight
-			groups [][]T
-		)
-		err := up(ctx, expandBound(want), pushOnly(func(batch []T) int {
-			for _, v := range batch {
-				c := weight(v)
-				mustWeight("GroupedWeighted", c)
-				cur = append(cur, v)
-				if w = addWeight(w, c); w >= minWeight {
-					groups = append(groups, cur)
-					cur, w = nil, 0
-				}
-			}
-			if len(groups) > 0 {
-				want = emitAll(groups, want, out.push)
-				clear(groups) // the groups belong to the downstream now
-				groups = groups[:0]
-			}
-			if stop(want) {
-				return 0
-			}
-			return expandBound(want)
-		}))
-		if err == nil && len(cur) > 0 && !stop(want) {
-			out.one(cur)
-		}
-		return err
-	}}
+	})
 }
 
 // BatchWeighted is [Batch] by weight: while the downstream is busy, the
