@@ -54,6 +54,12 @@ func (s Source[T]) Take(n int) Source[T] {
 // that was used.
 func (s Source[T]) TakeWhile(keep func(T) bool) Source[T] {
 	mustFunc("TakeWhile", "keep", keep == nil)
+	return takeWhile(s, keep, false)
+}
+
+// takeWhile is the run of TakeWhile and, with inclusive, of
+// TakeWhileInclusive, which also passes on the value that ends it.
+func takeWhile[T any](s Source[T], keep func(T) bool, inclusive bool) Source[T] {
 	up := s.runner()
 	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		if stop(want) {
@@ -64,8 +70,11 @@ func (s Source[T]) TakeWhile(keep func(T) bool) Source[T] {
 			push: func(batch []T) int {
 				for i, v := range batch {
 					if !keep(v) {
+						if inclusive {
+							i++
+						}
 						if i > 0 {
-							out.push(batch[:i])
+							out.push(batch[:i:i])
 						}
 						return 0
 					}
@@ -74,6 +83,9 @@ func (s Source[T]) TakeWhile(keep func(T) bool) Source[T] {
 			},
 			one: func(v T) int {
 				if !keep(v) {
+					if inclusive {
+						out.one(v)
+					}
 					return 0
 				}
 				return r.limit(out.one(v))

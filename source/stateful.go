@@ -130,31 +130,7 @@ func MapStateful[T, S, U any](src Source[T], init func() S, f func(state S, v T)
 // so on up to a full batch.
 func (s Source[T]) TakeWhileInclusive(keep func(T) bool) Source[T] {
 	mustFunc("TakeWhileInclusive", "keep", keep == nil)
-	up := s.runner()
-	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
-		if stop(want) {
-			return nil
-		}
-		var r ramp
-		return up(ctx, r.limit(want), sink[T]{
-			push: func(batch []T) int {
-				for i, v := range batch {
-					if !keep(v) {
-						out.push(batch[: i+1 : i+1])
-						return 0
-					}
-				}
-				return r.limit(out.push(batch))
-			},
-			one: func(v T) int {
-				if !keep(v) {
-					out.one(v)
-					return 0
-				}
-				return r.limit(out.one(v))
-			},
-		})
-	}}
+	return takeWhile(s, keep, true)
 }
 
 // DistinctAdjacentBy returns a Source of the values of src without
