@@ -194,41 +194,11 @@ func ZipWithIndex[T any](src Source[T]) Source[Indexed[T]] {
 
 // DistinctAdjacent returns a Source of the values of src without repeats:
 // a value equal (==) to the one just before it is dropped, so 1 1 2 1
-// becomes 1 2 1.
+// becomes 1 2 1. It is [DistinctAdjacentBy] with each value as its own key.
 //
 // Fused.
 func DistinctAdjacent[T comparable](src Source[T]) Source[T] {
-	up := src.runner()
-	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
-		var buf []T
-		var last T
-		seen := false
-		return up(ctx, want, sink[T]{
-			push: func(batch []T) int {
-				buf = grow(buf, len(batch))
-				res := buf[:len(batch)]
-				n := 0
-				for _, v := range batch {
-					if !seen || v != last {
-						res[n] = v
-						n++
-						last, seen = v, true
-					}
-				}
-				if n > 0 {
-					want = out.push(res[:n])
-				}
-				return want
-			},
-			one: func(v T) int {
-				if !seen || v != last {
-					last, seen = v, true
-					want = out.one(v)
-				}
-				return want
-			},
-		})
-	}}
+	return DistinctAdjacentBy(src, func(v T) T { return v })
 }
 
 // Scan returns a Source of running accumulations of the values of src: it
