@@ -59,24 +59,13 @@ func (s Source[T]) OnError(f func(error)) Source[T] {
 // Fused: f runs on the goroutine that runs s.
 func (s Source[T]) Recover(f func(err error) (T, bool)) Source[T] {
 	mustFunc("Recover", "f", f == nil)
-	up := s.runner()
-	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
-		if stop(want) {
-			return nil
-		}
-		err := up(ctx, want, tracked(out, &want))
-		if err == nil || ctx.Err() != nil {
-			return err
-		}
+	return recoverErr(s, func(err error) (T, error) {
 		v, ok := f(err)
 		if !ok {
-			return err
+			return v, err
 		}
-		if !stop(want) {
-			out.one(v)
-		}
-		return nil
-	}}
+		return v, nil
+	})
 }
 
 // OrElse returns a Source of the values of s, or, if s ends without any

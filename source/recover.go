@@ -92,6 +92,12 @@ func (s Source[T]) RecoverWith(f func(err error) Source[T]) Source[T] {
 // Fused: f runs on the goroutine that runs s.
 func (s Source[T]) RecoverErr(f func(err error) (T, error)) Source[T] {
 	mustFunc("RecoverErr", "f", f == nil)
+	return recoverErr(s, f)
+}
+
+// recoverErr is the run of RecoverErr, and of Recover, whose f returns
+// the error it lets go on.
+func recoverErr[T any](s Source[T], f func(err error) (T, error)) Source[T] {
 	up := s.runner()
 	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		if stop(want) {
