@@ -146,6 +146,12 @@ func ZipAll[A, B any](a Source[A], b Source[B], padA A, padB B) Source[Pair[A, B
 // Interleave panics if segment is not positive.
 func Interleave[T any](segment int, sources ...Source[T]) Source[T] {
 	mustPositive("Interleave", "segment", segment)
+	return interleave(segment, sources, false)
+}
+
+// interleave is the run of Interleave and, with shortest, of
+// InterleaveShortest, which ends at the turn of a source that has ended.
+func interleave[T any](segment int, sources []Source[T], shortest bool) Source[T] {
 	ups := make([]runFunc[T], len(sources))
 	for i, s := range sources {
 		ups[i] = s.runner()
@@ -167,6 +173,9 @@ func Interleave[T any](segment int, sources ...Source[T]) Source[T] {
 							return err
 						}
 						if l.ended {
+							if shortest {
+								return nil
+							}
 							live--
 							break
 						}

@@ -139,40 +139,5 @@ func MergeUntil[T any](left, right Source[T], end MergeEnd) Source[T] {
 // InterleaveShortest panics if segment is not positive.
 func InterleaveShortest[T any](segment int, sources ...Source[T]) Source[T] {
 	mustPositive("InterleaveShortest", "segment", segment)
-	ups := make([]runFunc[T], len(sources))
-	for i, s := range sources {
-		ups[i] = s.runner()
-	}
-	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
-		if stop(want) || len(ups) == 0 {
-			return nil
-		}
-		return runStage(ctx, interleaveScope, func(st *stage) error {
-			lanes := make([]*lane[T], len(ups))
-			for i, up := range ups {
-				lanes[i] = startLane(st, up, want)
-			}
-			ctx := st.consumerCtx()
-			for {
-				for _, l := range lanes {
-					for left := segment; left > 0; {
-						if err := l.fill(ctx); err != nil {
-							return err
-						}
-						if l.ended {
-							return nil
-						}
-						vs := l.values()
-						k := min(left, len(vs), batchSize(want))
-						want = out.push(vs[:k:k])
-						l.consumed(k, want)
-						if stop(want) {
-							return nil
-						}
-						left -= k
-					}
-				}
-			}
-		})
-	}}
+	return interleave(segment, sources, true)
 }
