@@ -31,16 +31,8 @@ func MapConcatErr[T, U any](src Source[T], f func(T) ([]U, error)) Source[U] {
 				if us, ferr = f(v); ferr != nil {
 					break
 				}
-				for len(us) > 0 {
-					k := min(batchSize(want)-len(buf), len(us))
-					buf = append(buf, us[:k]...)
-					us = us[k:]
-					if len(buf) == batchSize(want) {
-						want = out.push(buf)
-						if buf = buf[:0]; stop(want) {
-							return 0
-						}
-					}
+				if buf, want = gather(buf, us, want, out.push); stop(want) {
+					return 0
 				}
 			}
 			if len(buf) > 0 {

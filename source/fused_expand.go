@@ -87,26 +87,21 @@ func MapConcat[T, U any](src Source[T], f func(T) []U) Source[U] {
 		var buf []U
 		return up(ctx, expandBound(want), pushOnly(func(batch []T) int {
 			for _, v := range batch {
-				for us := f(v); len(us) > 0; {
-					k := min(batchSize(want)-len(buf), len(us))
-					if k < 16 {
-						// A few elements: appending one at a time is
-						// inlined, where a bulk append calls memmove
-						// (25% faster for one-element slices).
-						//lint:ignore S1011 measured faster for short slices
-						for _, u := range us[:k] {
-							buf = append(buf, u)
-						}
-					} else {
-						buf = append(buf, us[:k]...)
+				us := f(v)
+				if len(us) < 16 && len(buf)+len(us) < batchSize(want) {
+					// A few elements that do not fill the batch: appended
+					// one at a time here, inlined, where gather is a call
+					// and a bulk append calls memmove (BenchmarkStages/
+					// MapConcat, one-element slices: 2.8 ns a value, 6.1
+					// through gather).
+					//lint:ignore S1011 measured faster for short slices
+					for _, u := range us {
+						buf = append(buf, u)
 					}
-					us = us[k:]
-					if len(buf) == batchSize(want) {
-						want = out.push(buf)
-						if buf = buf[:0]; stop(want) {
-							return 0
-						}
-					}
+					continue
+				}
+				if buf, want = gather(buf, us, want, out.push); stop(want) {
+					return 0
 				}
 			}
 			if len(buf) > 0 {
@@ -116,6 +111,25 @@ func MapConcat[T, U any](src Source[T], f func(T) []U) Source[U] {
 			return expandBound(want)
 		}))
 	}}
+}
+
+// gather appends us to buf for a stage that expands values into slices
+// (MapConcat, MapConcatErr), passing buf downstream each time it holds a
+// full batch. It returns buf and the downstream's latest bound, 0 once it
+// stopped.
+func gather[U any](buf, us []U, want int, push func([]U) int) ([]U, int) {
+	for len(us) > 0 {
+		k := min(batchSize(want)-len(buf), len(us))
+		buf = append(buf, us[:k]...)
+		us = us[k:]
+		if len(buf) == batchSize(want) {
+			want = push(buf)
+			if buf = buf[:0]; stop(want) {
+				return buf, 0
+			}
+		}
+	}
+	return buf, want
 }
 
 // Intersperse returns a Source of the values of s with sep between each
