@@ -3,6 +3,7 @@ package source_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/corral-go/corral/source"
 )
@@ -16,6 +17,8 @@ func TestFusedAllocations(t *testing.T) {
 		t.Skip("coverage counters change allocation counts")
 	}
 	ctx := context.Background()
+	id := func(v int) (int, error) { return v, nil }
+	nothing := func(error) error { return nil }
 	pipelines := map[string]func(in []int) func(){
 		"MapFilterMapFold": func(in []int) func() {
 			src := source.Map(source.Map(source.FromSlice(in), inc).Filter(even), dbl)
@@ -43,6 +46,33 @@ func TestFusedAllocations(t *testing.T) {
 				for range src.All(ctx) {
 				}
 			}
+		},
+		"MapStatefulDistinctByTakeWhileInclusive": func(in []int) func() {
+			src := source.MapStateful(source.FromSlice(in), func() int { return 0 }, func(s, v int) (int, int) { return s + 1, v + s }, nil)
+			src = source.DistinctAdjacentBy(src, func(v int) int { return v / 3 }).TakeWhileInclusive(func(v int) bool { return v >= 0 })
+			return func() { _ = src.RunDrain(ctx) }
+		},
+		"MapTrySuccessesRunFoldErr": func(in []int) func() {
+			src := source.Successes(source.MapTry(source.FromSlice(in), id), nothing)
+			return func() { _, _ = source.RunFoldErr(ctx, src, 0, func(a, v int) (int, error) { return a + v, nil }) }
+		},
+		"MapConcatErrRunReduceErr": func(in []int) func() {
+			pair := make([]int, 2)
+			src := source.MapConcatErr(source.FromSlice(in), func(v int) ([]int, error) {
+				pair[0], pair[1] = v, v
+				return pair, nil
+			})
+			return func() { _, _ = src.RunReduceErr(ctx, func(a, v int) (int, error) { return a + v, nil }) }
+		},
+		"RecoveryPassThrough": func(in []int) func() {
+			src := source.FromSlice(in).Retry().RecoverWith(func(error) source.Source[int] { return source.Empty[int]() }).
+				RecoverErr(func(err error) (int, error) { return 0, err }).EndOnError(func(error) bool { return false }).
+				OnComplete(func(error) {}).Timeout(time.Hour)
+			return func() { _ = src.RunDrain(ctx) }
+		},
+		"TakeLast": func(in []int) func() {
+			src := source.FromSlice(in).TakeLast(100)
+			return func() { _ = src.RunDrain(ctx) }
 		},
 	}
 	for name, build := range pipelines {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/corral-go/corral/source"
 )
@@ -12,6 +13,9 @@ import (
 // the values that are needed to make the ones it takes.
 func TestTakeStopsUpstream(t *testing.T) {
 	pair := func(v int) []int { return []int{v, v} }
+	id := func(v int) (int, error) { return v, nil }
+	weight1 := func(int) int { return 1 }
+	firstOf := func(g []int) int { return g[0] }
 	tests := []struct {
 		name  string
 		build func(src source.Source[int]) source.Source[int]
@@ -66,6 +70,39 @@ func TestTakeStopsUpstream(t *testing.T) {
 		}, []int{0, 1, 2}, 3},
 		{"OrElse", func(s source.Source[int]) source.Source[int] { return s.OrElse(source.Of(9)).Take(3) }, []int{0, 1, 2}, 3},
 		{"Concat", func(s source.Source[int]) source.Source[int] { return source.Concat(source.Of(-1), s).Take(3) }, []int{-1, 0, 1}, 2},
+		{"MapConcatErr", func(s source.Source[int]) source.Source[int] {
+			return source.MapConcatErr(s, func(v int) ([]int, error) { return []int{v, v}, nil }).Take(3)
+		}, []int{0, 0, 1}, 2},
+		{"MapTry", func(s source.Source[int]) source.Source[int] {
+			return source.Successes(source.MapTry(s, id), func(error) error { return nil }).Take(3)
+		}, []int{0, 1, 2}, 3},
+		{"MapStateful", func(s source.Source[int]) source.Source[int] {
+			return source.MapStateful(s, func() int { return 0 }, func(st, v int) (int, int) { return st + v, st + v }, nil).Take(3)
+		}, []int{0, 1, 3}, 3},
+		{"GroupedWeighted", func(s source.Source[int]) source.Source[int] {
+			return source.Map(source.GroupedWeighted(s, 3, weight1), firstOf).Take(2)
+		}, []int{0, 3}, 6},
+		{"Split", func(s source.Source[int]) source.Source[int] {
+			return source.Map(source.Split(s, func(v int) bool { return v%3 == 2 }), firstOf).Take(2)
+		}, []int{0, 3}, 6},
+		{"SplitOn", func(s source.Source[int]) source.Source[int] {
+			return source.Map(source.SplitOn(source.Map(s, func(v int) int { return v % 3 }), []int{2}), firstOf).Take(2)
+		}, []int{0, 0}, 6},
+		{"DistinctAdjacentBy", func(s source.Source[int]) source.Source[int] {
+			return source.DistinctAdjacentBy(s, func(v int) int { return v / 2 }).Take(3)
+		}, []int{0, 2, 4}, 5},
+		{"Retry", func(s source.Source[int]) source.Source[int] { return s.Retry().Take(3) }, []int{0, 1, 2}, 3},
+		{"RecoverWith", func(s source.Source[int]) source.Source[int] {
+			return s.RecoverWith(func(error) source.Source[int] { return source.Of(9) }).Take(3)
+		}, []int{0, 1, 2}, 3},
+		{"RecoverErr", func(s source.Source[int]) source.Source[int] {
+			return s.RecoverErr(func(error) (int, error) { return 9, nil }).Take(3)
+		}, []int{0, 1, 2}, 3},
+		{"EndOnError", func(s source.Source[int]) source.Source[int] {
+			return s.EndOnError(func(error) bool { return true }).Take(3)
+		}, []int{0, 1, 2}, 3},
+		{"OnComplete", func(s source.Source[int]) source.Source[int] { return s.OnComplete(func(error) {}).Take(3) }, []int{0, 1, 2}, 3},
+		{"Timeout", func(s source.Source[int]) source.Source[int] { return s.Timeout(time.Hour).Take(3) }, []int{0, 1, 2}, 3},
 	}
 	// Each case runs twice: over a generator, which pushes batches, and
 	// over a producer that emits one value at a time.
