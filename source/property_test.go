@@ -212,17 +212,25 @@ func randomSource(r *rand.Rand, vs []int) (string, source.Source[int]) {
 // TestAgainstReference runs random pipelines over random inputs and checks
 // them against naive slice implementations.
 func TestAgainstReference(t *testing.T) {
-	r := rand.New(rand.NewPCG(1, 2))
-	for i := range 1500 {
-		vs := make([]int, r.IntN(5000))
+	checkAgainstReference(t, rand.New(rand.NewPCG(1, 2)), 1500, 5000, 5, randomOp)
+}
+
+// checkAgainstReference runs n random pipelines of 1 to most stages made
+// by pick over random inputs of up to size values (by RunToSlice, and by
+// All, which asks for growing batches: other boundaries again), and checks
+// them against the stages' references.
+func checkAgainstReference(t *testing.T, r *rand.Rand, n, size, most int, pick func(*rand.Rand) op) {
+	t.Helper()
+	for i := range n {
+		vs := make([]int, r.IntN(size))
 		for j := range vs {
 			vs[j] = r.IntN(1000)
 		}
 		name, src := randomSource(r, vs)
 		names := []string{name}
 		want := vs
-		for range r.IntN(5) + 1 {
-			o := randomOp(r)
+		for range r.IntN(most) + 1 {
+			o := pick(r)
 			names = append(names, o.name)
 			src, want = o.stage(src), o.ref(want)
 		}
@@ -232,7 +240,6 @@ func TestAgainstReference(t *testing.T) {
 		if err != nil || !slices.Equal(got, want) {
 			t.Fatalf("#%d %s over %d values:\ngot  %v, %v\nwant %v", i, pipeline, len(vs), head(got), err, head(want))
 		}
-		// All asks for growing batches: other boundaries again.
 		got = got[:0]
 		for v, err := range src.All(context.Background()) {
 			if err != nil {

@@ -1,12 +1,10 @@
 package source_test
 
 import (
-	"context"
 	"fmt"
 	"iter"
 	"math/rand/v2"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -236,42 +234,14 @@ func refSplitOn(vs, delim []int) [][]int {
 // issue 16 with the others over random inputs, and checks them against
 // naive slice implementations, as TestAgainstReference does.
 func TestStreamsAgainstReference(t *testing.T) {
-	r := rand.New(rand.NewPCG(16, 17))
 	iterations := 800
 	if testing.Short() {
 		iterations = 200
 	}
-	for i := range iterations {
-		vs := make([]int, r.IntN(3000))
-		for j := range vs {
-			vs[j] = r.IntN(1000)
+	checkAgainstReference(t, rand.New(rand.NewPCG(16, 17)), iterations, 3000, 4, func(r *rand.Rand) op {
+		if o := randomStreamsOp(r); r.IntN(3) != 0 {
+			return o
 		}
-		name, src := randomSource(r, vs)
-		names := []string{name}
-		want := vs
-		for range r.IntN(4) + 1 {
-			o := randomStreamsOp(r)
-			if r.IntN(3) == 0 {
-				o = randomOp(r)
-			}
-			names = append(names, o.name)
-			src, want = o.stage(src), o.ref(want)
-		}
-		pipeline := strings.Join(names, " → ")
-
-		got, err := src.RunToSlice(context.Background())
-		if err != nil || !slices.Equal(got, want) {
-			t.Fatalf("#%d %s over %d values:\ngot  %v, %v\nwant %v", i, pipeline, len(vs), head(got), err, head(want))
-		}
-		got = got[:0]
-		for v, err := range src.All(context.Background()) {
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, v)
-		}
-		if !slices.Equal(got, want) {
-			t.Fatalf("#%d %s over %d values, with All:\ngot  %v\nwant %v", i, pipeline, len(vs), head(got), head(want))
-		}
-	}
+		return randomOp(r)
+	})
 }
