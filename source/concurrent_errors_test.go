@@ -32,28 +32,21 @@ func TestConcurrentFailures(t *testing.T) {
 	failing := func(f func(ctx context.Context) error) source.Source[int] {
 		return source.FromFunc(func(ctx context.Context, emit func(int) error) error { return f(ctx) })
 	}
+	// byValue fails with first for the value 1 and with second for others.
+	byValue := func(first, second func(ctx context.Context) error) func(context.Context, int) (int, error) {
+		return func(ctx context.Context, v int) (int, error) {
+			if v == 1 {
+				return 0, first(ctx)
+			}
+			return 0, second(ctx)
+		}
+	}
 	tests := []struct {
 		name string
 		src  func() source.Source[int]
 	}{
-		{"MapPar", func() source.Source[int] {
-			first, second := pair()
-			return source.MapPar(source.Of(1, 2), 2, func(ctx context.Context, v int) (int, error) {
-				if v == 1 {
-					return 0, first(ctx)
-				}
-				return 0, second(ctx)
-			})
-		}},
-		{"MapParUnordered", func() source.Source[int] {
-			first, second := pair()
-			return source.MapParUnordered(source.Of(1, 2), 2, func(ctx context.Context, v int) (int, error) {
-				if v == 1 {
-					return 0, first(ctx)
-				}
-				return 0, second(ctx)
-			})
-		}},
+		{"MapPar", func() source.Source[int] { return source.MapPar(source.Of(1, 2), 2, byValue(pair())) }},
+		{"MapParUnordered", func() source.Source[int] { return source.MapParUnordered(source.Of(1, 2), 2, byValue(pair())) }},
 		{"Merge", func() source.Source[int] {
 			first, second := pair()
 			return source.Merge(failing(first), failing(second))
@@ -70,6 +63,23 @@ func TestConcurrentFailures(t *testing.T) {
 			first, second := pair()
 			return source.FlatMapPar(source.Of(1, 2), 2, func(v int) source.Source[int] {
 				if v == 1 {
+					return failing(first)
+				}
+				return failing(second)
+			})
+		}},
+		{"MergeUntil", func() source.Source[int] {
+			first, second := pair()
+			return source.MergeUntil(failing(first), failing(second), source.LeftEnds)
+		}},
+		{"InterleaveShortest", func() source.Source[int] {
+			first, second := pair()
+			return source.InterleaveShortest(1, failing(second), failing(first))
+		}},
+		{"GroupBy", func() source.Source[int] {
+			first, second := pair()
+			return source.GroupBy(source.Of(1, 2), 2, func(v int) int { return v }, func(k int, _ source.Source[int]) source.Source[int] {
+				if k == 1 {
 					return failing(first)
 				}
 				return failing(second)

@@ -6,68 +6,11 @@ import (
 	"iter"
 	"math/rand/v2"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/corral-go/corral/source"
 )
-
-// TestStreamsConcurrentFailures: the error rule of the concurrent stages
-// of issue 16, as TestConcurrentFailures checks it for the others: the
-// run's error starts with the first failure, and a later one that is not
-// a report of the cancellation is attached.
-func TestStreamsConcurrentFailures(t *testing.T) {
-	boom1, boom2 := errors.New("boom1"), errors.New("boom2")
-	pair := func() (first, second source.Source[int]) {
-		started := make(chan struct{})
-		first = source.FromFunc(func(ctx context.Context, emit func(int) error) error {
-			<-started
-			return boom1
-		})
-		second = source.FromFunc(func(ctx context.Context, emit func(int) error) error {
-			close(started)
-			<-ctx.Done()
-			return boom2
-		})
-		return first, second
-	}
-	tests := []struct {
-		name string
-		src  func() source.Source[int]
-	}{
-		{"MergeUntil", func() source.Source[int] {
-			first, second := pair()
-			return source.MergeUntil(first, second, source.LeftEnds)
-		}},
-		{"InterleaveShortest", func() source.Source[int] {
-			first, second := pair()
-			return source.InterleaveShortest(1, second, first)
-		}},
-		{"GroupBy", func() source.Source[int] {
-			first, second := pair()
-			return source.GroupBy(source.Of(1, 2), 2, func(v int) int { return v }, func(k int, _ source.Source[int]) source.Source[int] {
-				if k == 1 {
-					return first
-				}
-				return second
-			})
-		}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			for range 20 {
-				_, err := tt.src().RunToSlice(context.Background())
-				if !errors.Is(err, boom1) || !errors.Is(err, boom2) {
-					t.Fatalf("err = %v, want both boom1 and boom2", err)
-				}
-				if !strings.HasPrefix(err.Error(), boom1.Error()) {
-					t.Fatalf("err = %q, want it to start with the first failure, %q", err, boom1)
-				}
-			}
-		})
-	}
-}
 
 // TestStreamsAsyncStress runs the async stages of issue 16 with random
 // inputs, Takes, failures and cancellations, and checks what can be
