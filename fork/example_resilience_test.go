@@ -8,6 +8,7 @@ import (
 
 	"github.com/corral-go/corral/fork"
 	"github.com/corral-go/corral/scope"
+	"github.com/corral-go/corral/timeout"
 )
 
 // This example demonstrates a hedged call: the first replica is slow, so
@@ -38,10 +39,15 @@ func ExampleShared() {
 	var arrived, backendCalls atomic.Int32
 	fetchUser := func(ctx context.Context) (string, error) {
 		backendCalls.Add(1)
-		for arrived.Load() < requests { // the backend is slow: every request arrives meanwhile
-			time.Sleep(time.Millisecond)
+		// The backend is slow: every request arrives meanwhile.
+		for arrived.Load() < requests {
+			if err := timeout.Sleep(ctx, time.Millisecond); err != nil {
+				return "", err
+			}
 		}
-		time.Sleep(50 * time.Millisecond)
+		if err := timeout.Sleep(ctx, 50*time.Millisecond); err != nil {
+			return "", err
+		}
 		return "Ada", nil
 	}
 	var got atomic.Int32

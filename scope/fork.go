@@ -175,6 +175,9 @@ func (s *Scope) start(method string, k kind, name string, fn any, job Job, wait 
 	if s == nil {
 		panic("scope: " + method + " called on a nil *Scope; start forks in the scope passed to the body")
 	}
+	if s.state.Load()&stateEnded != 0 {
+		s.panicEnded(method)
+	}
 	limited := s.slots != nil && k.awaited()
 	if limited {
 		if !s.takeSlot(wait) {
@@ -194,8 +197,7 @@ func (s *Scope) start(method string, k kind, name string, fn any, job Job, wait 
 			if limited {
 				<-s.slots
 			}
-			panic("scope: " + method + " called after " + s.describe() +
-				" ended; start forks from the body or a fork, before Supervised returns")
+			s.panicEnded(method)
 		}
 		n := awaitedOf(w)
 		if !k.awaited() {
@@ -227,6 +229,12 @@ func (s *Scope) start(method string, k kind, name string, fn any, job Job, wait 
 		go s.runUnsupervisedDaemon(job)
 	}
 	return true
+}
+
+// panicEnded reports a fork started in a scope that has ended.
+func (s *Scope) panicEnded(method string) {
+	panic("scope: " + method + " called after " + s.describe() +
+		" ended; start forks from the body or a fork, before Supervised returns")
 }
 
 // run is a fork's goroutine.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -146,5 +147,20 @@ func (j *recordingJob) Finish(err error) {
 	*j.finished = err
 	if j.onFinish != nil {
 		j.onFinish()
+	}
+}
+
+// A limited scope that has ended refuses a fork as loudly as any other:
+// Go panics, rather than finding no slot in a cancelled scope and returning.
+func TestLimitedScopeEndedPanics(t *testing.T) {
+	var ended *scope.Scope
+	_ = scope.Supervised(context.Background(), func(s *scope.Scope) error { ended = s; return nil }, scope.WithLimit(2))
+	for name, start := range map[string]func(){
+		"Go":    func() { ended.Go(func(context.Context) error { return nil }) },
+		"TryGo": func() { ended.TryGo(func(context.Context) error { return nil }) },
+	} {
+		if msg := panicMessage(start); !strings.Contains(msg, name+" called after") {
+			t.Errorf("%s on an ended limited scope: panic %q, want one naming the ended scope", name, msg)
+		}
 	}
 }

@@ -134,7 +134,11 @@ func ExampleSource_Buffer() {
 func ExampleSource_AlsoTo() {
 	audit := channel.New[string](channel.Unlimited)
 	got, _ := source.Of("a", "b").AlsoTo(audit).RunToSlice(context.Background())
-	for v := range audit.All(context.Background()) {
+	for v, err := range audit.All(context.Background()) {
+		if err != nil { // the run failed: the channel says why
+			fmt.Println("audit failed:", err)
+			break
+		}
 		fmt.Println("audit:", v)
 	}
 	fmt.Println(got)

@@ -40,8 +40,8 @@ func (stoppedError) Unwrap() error { return scope.ErrScopeEnded }
 // A stage is the scope of an async stage as its run sees it. The consumer
 // runs on the goroutine of the run, as the scope's body; producers (and
 // workers) are daemon forks with a context of their own, a child of the
-// scope's, which the consumer cancels when it leaves, before it tells them
-// through the hand-off: so a producer that finds the hand-off closed always
+// scope's, which is cancelled before they hear through the hand-off that
+// the consumer left: so a producer that finds the hand-off closed always
 // knows why from its context (see leave).
 type stage struct {
 	sc     *scope.Scope
@@ -83,9 +83,10 @@ func (st *stage) goProducer(f func(ctx context.Context) error) {
 	})
 }
 
-// leave is called when the consumer has returned err: it cancels the
-// producers' context, with errStopped after a normal end and with the
-// failure otherwise, and only then stops the hand-offs. A consumer whose
+// leave is called when the consumer has returned err. After a normal end it
+// cancels the producers' context with errStopped, and only then stops the
+// hand-offs. After a failure it returns the failure and does nothing else:
+// the scope cancels the producers once it has recorded it. A consumer whose
 // downstream stopped because runCtx was cancelled returns nil; leave turns
 // that into runCtx's error, so that the stage reports the cancellation.
 func (st *stage) leave(runCtx context.Context, err error) error {
