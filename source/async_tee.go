@@ -51,14 +51,14 @@ func (s Source[T]) AlsoTo(c *channel.Chan[T]) Source[T] {
 		}
 		var err, serr error
 		tee := sink[T]{
-			push: func(batch []T) int {
+			batches: pushFunc[T](func(batch []T) int {
 				for _, v := range batch {
 					if serr = c.Send(ctx, v); serr != nil {
 						return 0
 					}
 				}
 				return out.push(batch)
-			},
+			}),
 			one: func(v T) int {
 				if serr = c.Send(ctx, v); serr != nil {
 					return 0

@@ -127,14 +127,14 @@ func (s Source[T]) RunToChannel(sc *scope.Scope, capacity int) *channel.Chan[T] 
 		// and goes on to fail sc. So does runtime.Goexit.
 		p := catch.Call(func() {
 			err = s.runIn(ctx, sink[T]{
-				push: func(batch []T) int {
+				batches: pushFunc[T](func(batch []T) int {
 					for _, v := range batch {
 						if serr = c.Send(ctx, v); serr != nil {
 							return 0
 						}
 					}
 					return unbounded
-				},
+				}),
 				one: func(v T) int {
 					if serr = c.Send(ctx, v); serr != nil {
 						return 0

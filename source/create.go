@@ -47,10 +47,10 @@ func Concat[T any](sources ...Source[T]) Source[T] {
 	srcs := slices.Clone(sources)
 	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		pass := sink[T]{
-			push: func(batch []T) int {
+			batches: pushFunc[T](func(batch []T) int {
 				want = out.push(batch)
 				return want
-			},
+			}),
 			one: func(v T) int {
 				want = out.one(v)
 				return want

@@ -137,14 +137,14 @@ func (l *latest[T]) produce(ctx context.Context, up runFunc[T]) error {
 		return 1
 	}
 	err := up(ctx, 1, sink[T]{
-		push: func(batch []T) int {
+		batches: pushFunc[T](func(batch []T) int {
 			for _, v := range batch {
 				if put(v) == 0 {
 					return 0
 				}
 			}
 			return 1
-		},
+		}),
 		one: put,
 	})
 	if err == nil {

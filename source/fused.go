@@ -16,11 +16,11 @@ func Map[T, U any](src Source[T], f func(T) U) Source[U] {
 		var buf []U
 		one := out.one
 		return up(ctx, want, sink[T]{
-			push: func(batch []T) int {
+			batches: pushFunc[T](func(batch []T) int {
 				buf = grow(buf, len(batch))
 				mapBatch(buf, batch, f)
 				return out.push(buf)
-			},
+			}),
 			one: func(v T) int { return one(f(v)) },
 		})
 	}}
@@ -38,7 +38,7 @@ func MapErr[T, U any](src Source[T], f func(T) (U, error)) Source[U] {
 		var buf []U
 		var ferr error
 		err := up(ctx, want, sink[T]{
-			push: func(batch []T) int {
+			batches: pushFunc[T](func(batch []T) int {
 				buf = grow(buf, len(batch))
 				res := buf[:len(batch)]
 				for i, v := range batch {
@@ -50,7 +50,7 @@ func MapErr[T, U any](src Source[T], f func(T) (U, error)) Source[U] {
 					}
 				}
 				return out.push(res)
-			},
+			}),
 			one: func(v T) int {
 				u, err := f(v)
 				if err != nil {
@@ -77,14 +77,14 @@ func (s Source[T]) Filter(keep func(T) bool) Source[T] {
 		var buf []T
 		one := out.one
 		return up(ctx, want, sink[T]{
-			push: func(batch []T) int {
+			batches: pushFunc[T](func(batch []T) int {
 				buf = grow(buf, len(batch))
 				n := filterBatch(buf, batch, keep)
 				if n > 0 { // otherwise the bound is unchanged
 					want = out.push(buf[:n])
 				}
 				return want
-			},
+			}),
 			one: func(v T) int {
 				if keep(v) {
 					want = one(v)
@@ -107,7 +107,7 @@ func FilterMap[T, U any](src Source[T], f func(T) (U, bool)) Source[U] {
 	return Source[U]{run: func(ctx context.Context, want int, out sink[U]) error {
 		var buf []U
 		return up(ctx, want, sink[T]{
-			push: func(batch []T) int {
+			batches: pushFunc[T](func(batch []T) int {
 				buf = grow(buf, len(batch))
 				res := buf[:len(batch)]
 				n := 0
@@ -122,7 +122,7 @@ func FilterMap[T, U any](src Source[T], f func(T) (U, bool)) Source[U] {
 					want = out.push(res[:n])
 				}
 				return want
-			},
+			}),
 			one: func(v T) int {
 				if u, ok := f(v); ok {
 					want = out.one(u)
@@ -144,12 +144,12 @@ func (s Source[T]) Tap(f func(T)) Source[T] {
 	up := s.runner()
 	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
 		return up(ctx, want, sink[T]{
-			push: func(batch []T) int {
+			batches: pushFunc[T](func(batch []T) int {
 				for _, v := range batch {
 					f(v)
 				}
 				return out.push(batch)
-			},
+			}),
 			one: func(v T) int {
 				f(v)
 				return out.one(v)
@@ -175,7 +175,7 @@ func ZipWithIndex[T any](src Source[T]) Source[Indexed[T]] {
 		var buf []Indexed[T]
 		next := 0
 		return up(ctx, want, sink[T]{
-			push: func(batch []T) int {
+			batches: pushFunc[T](func(batch []T) int {
 				buf = grow(buf, len(batch))
 				res := buf[:len(batch)]
 				for i, v := range batch {
@@ -183,7 +183,7 @@ func ZipWithIndex[T any](src Source[T]) Source[Indexed[T]] {
 				}
 				next += len(batch)
 				return out.push(res)
-			},
+			}),
 			one: func(v T) int {
 				next++
 				return out.one(Indexed[T]{Index: next - 1, Value: v})
@@ -215,7 +215,7 @@ func Scan[T, A any](src Source[T], zero A, f func(A, T) A) Source[A] {
 		var buf []A
 		acc := zero
 		return up(ctx, want, sink[T]{
-			push: func(batch []T) int {
+			batches: pushFunc[T](func(batch []T) int {
 				buf = grow(buf, len(batch))
 				res := buf[:len(batch)]
 				a := acc
@@ -225,7 +225,7 @@ func Scan[T, A any](src Source[T], zero A, f func(A, T) A) Source[A] {
 				}
 				acc = a
 				return out.push(res)
-			},
+			}),
 			one: func(v T) int {
 				acc = f(acc, v)
 				return out.one(acc)

@@ -86,11 +86,11 @@ func (s Source[T]) OrElse(alt Source[T]) Source[T] {
 		}
 		emitted := false
 		err := up(ctx, want, sink[T]{
-			push: func(batch []T) int {
+			batches: pushFunc[T](func(batch []T) int {
 				emitted = true
 				want = out.push(batch)
 				return want
-			},
+			}),
 			one: func(v T) int {
 				emitted = true
 				want = out.one(v)

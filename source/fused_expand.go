@@ -52,14 +52,14 @@ func FlatMap[T, U any](src Source[T], f func(T) Source[U]) Source[U] {
 			return expandBound(want)
 		}
 		err := up(ctx, expandBound(want), sink[T]{
-			push: func(batch []T) int {
+			batches: pushFunc[T](func(batch []T) int {
 				for _, v := range batch {
 					if inner(v) == 0 {
 						return 0
 					}
 				}
 				return expandBound(want)
-			},
+			}),
 			one: inner,
 		})
 		if ierr != nil {

@@ -27,13 +27,13 @@ func (s Source[T]) Take(n int) Source[T] {
 			return want
 		}
 		return up(ctx, limit(want), sink[T]{
-			push: func(batch []T) int {
+			batches: pushFunc[T](func(batch []T) int {
 				if len(batch) > left {
 					batch = batch[:left]
 				}
 				left -= len(batch)
 				return limit(out.push(batch))
-			},
+			}),
 			one: func(v T) int {
 				if left == 0 {
 					return 0
@@ -67,7 +67,7 @@ func takeWhile[T any](s Source[T], keep func(T) bool, inclusive bool) Source[T] 
 		}
 		var r ramp
 		return up(ctx, r.limit(want), sink[T]{
-			push: func(batch []T) int {
+			batches: pushFunc[T](func(batch []T) int {
 				for i, v := range batch {
 					if !keep(v) {
 						if inclusive {
@@ -80,7 +80,7 @@ func takeWhile[T any](s Source[T], keep func(T) bool, inclusive bool) Source[T] 
 					}
 				}
 				return r.limit(out.push(batch))
-			},
+			}),
 			one: func(v T) int {
 				if !keep(v) {
 					if inclusive {
@@ -111,7 +111,7 @@ func (s Source[T]) Drop(n int) Source[T] {
 		// Every dropped value is needed, so the upstream may produce
 		// as many as are left to drop on top of what is wanted.
 		return up(ctx, addWant(want, left), sink[T]{
-			push: func(batch []T) int {
+			batches: pushFunc[T](func(batch []T) int {
 				if left > 0 {
 					k := min(left, len(batch))
 					left -= k
@@ -121,7 +121,7 @@ func (s Source[T]) Drop(n int) Source[T] {
 				}
 				want = out.push(batch)
 				return want
-			},
+			}),
 			one: func(v T) int {
 				if left > 0 {
 					left--
@@ -147,7 +147,7 @@ func (s Source[T]) DropWhile(drop func(T) bool) Source[T] {
 		// A dropped value is used, and a passed one is wanted, so the
 		// downstream's bound holds for the upstream as it is.
 		return up(ctx, want, sink[T]{
-			push: func(batch []T) int {
+			batches: pushFunc[T](func(batch []T) int {
 				if dropping {
 					i := 0
 					for i < len(batch) && drop(batch[i]) {
@@ -160,7 +160,7 @@ func (s Source[T]) DropWhile(drop func(T) bool) Source[T] {
 				}
 				want = out.push(batch)
 				return want
-			},
+			}),
 			one: func(v T) int {
 				if dropping {
 					if drop(v) {
@@ -198,7 +198,7 @@ func (s Source[T]) Sample(n int) Source[T] {
 			return nil
 		}
 		return up(ctx, need(want), sink[T]{
-			push: func(batch []T) int {
+			batches: pushFunc[T](func(batch []T) int {
 				buf = grow(buf, len(batch)/n+1)
 				k := 0
 				for _, v := range batch {
@@ -217,7 +217,7 @@ func (s Source[T]) Sample(n int) Source[T] {
 					return 0
 				}
 				return need(want)
-			},
+			}),
 			one: func(v T) int {
 				if skip > 0 {
 					skip--

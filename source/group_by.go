@@ -129,14 +129,14 @@ func (r *router[T, K, U]) route(ctx context.Context, up runFunc[T]) error {
 		return unbounded
 	}
 	err := up(ctx, unbounded, sink[T]{
-		push: func(batch []T) int {
+		batches: pushFunc[T](func(batch []T) int {
 			for _, v := range batch {
 				if !add(v) {
 					return 0
 				}
 			}
 			return next()
-		},
+		}),
 		one: func(v T) int {
 			if !add(v) {
 				return 0

@@ -54,7 +54,7 @@ func (s Source[T]) RateLimit(lim *rate.Limiter) Source[T] {
 		p := pacer{lim: lim, ctx: ctx}
 		defer p.stop()
 		err := up(ctx, want, sink[T]{
-			push: func(batch []T) int {
+			batches: pushFunc[T](func(batch []T) int {
 				// Values whose tokens are there at once go on together;
 				// a wait first passes on those before it.
 				i := 0
@@ -80,7 +80,7 @@ func (s Source[T]) RateLimit(lim *rate.Limiter) Source[T] {
 				}
 				want = out.push(batch[i:])
 				return want
-			},
+			}),
 			one: func(v T) int {
 				r, delay, perr := p.reserve()
 				if perr == nil && delay > 0 {

@@ -39,7 +39,7 @@ func MapTry[T, U any](src Source[T], f func(T) (U, error)) Source[Result[U]] {
 		var buf []Result[U]
 		one := out.one
 		return up(ctx, want, sink[T]{
-			push: func(batch []T) int {
+			batches: pushFunc[T](func(batch []T) int {
 				buf = grow(buf, len(batch))
 				res := buf[:len(batch)]
 				for i, v := range batch {
@@ -47,7 +47,7 @@ func MapTry[T, U any](src Source[T], f func(T) (U, error)) Source[Result[U]] {
 					res[i] = Result[U]{Value: u, Err: err}
 				}
 				return out.push(res)
-			},
+			}),
 			one: func(v T) int {
 				u, err := f(v)
 				return one(Result[U]{Value: u, Err: err})
@@ -112,7 +112,7 @@ func Successes[T any](src Source[Result[T]], onErr func(err error) error) Source
 		var buf []T
 		var ferr error
 		err := up(ctx, want, sink[Result[T]]{
-			push: func(batch []Result[T]) int {
+			batches: pushFunc[Result[T]](func(batch []Result[T]) int {
 				buf = grow(buf, len(batch))
 				res := buf[:len(batch)]
 				n := 0
@@ -133,7 +133,7 @@ func Successes[T any](src Source[Result[T]], onErr func(err error) error) Source
 					want = out.push(res[:n])
 				}
 				return want
-			},
+			}),
 			one: func(r Result[T]) int {
 				if r.Err == nil {
 					want = out.one(r.Value)

@@ -50,16 +50,42 @@ type runFunc[T any] func(ctx context.Context, want int, out sink[T]) error
 //
 // A stage may receive values by both paths in one run (Concat of a slice
 // and a generator, say), in order.
+//
+// The two paths have two shapes, for what each costs. one is a closure,
+// called per value: a closure call is direct, where a method of a generic
+// type called through an interface goes through a dictionary wrapper first
+// (a prototype of the whole sink as an interface took 1.3x the time of
+// closures on the per-value pipeline; docs/decisions/0006-fusion.md). push
+// is called per batch, so a wrapper there costs nothing measurable, and it
+// is a [pusher]: a stage with state keeps it in a struct whose push method
+// does the batch work, and its one closure points to the same struct. That
+// makes a fused stage two allocations per run, where a closure for each
+// path and each variable they share made three or four. A stage without
+// state passes a plain function as a [pushFunc], which costs no
+// allocation of its own.
 type sink[T any] struct {
-	push func(batch []T) int
-	one  func(v T) int
+	batches pusher[T]
+	one     func(v T) int
 }
+
+// push passes batch to the sink's batch path.
+func (s sink[T]) push(batch []T) int { return s.batches.push(batch) }
+
+// A pusher is the batch path of a sink.
+type pusher[T any] interface {
+	push(batch []T) int
+}
+
+// pushFunc is a function as a pusher.
+type pushFunc[T any] func(batch []T) int
+
+func (f pushFunc[T]) push(batch []T) int { return f(batch) }
 
 // pushOnly returns a sink for a stage without a per-value path of its own:
 // one passes each value to push as a batch of one.
 func pushOnly[T any](push func(batch []T) int) sink[T] {
 	buf := make([]T, 1)
-	return sink[T]{push: push, one: func(v T) int {
+	return sink[T]{batches: pushFunc[T](push), one: func(v T) int {
 		buf[0] = v
 		want := push(buf)
 		var zero T
@@ -72,28 +98,31 @@ func pushOnly[T any](push func(batch []T) int) sink[T] {
 // terminal that may fail on any value): push passes the values of a batch
 // to one in order and stops at the first that gets the bound 0.
 func perValue[T any](one func(v T) int) sink[T] {
-	return sink[T]{
-		push: func(batch []T) int {
-			want := unbounded
-			for _, v := range batch {
-				if want = one(v); stop(want) {
-					return 0
-				}
-			}
-			return want
-		},
-		one: one,
+	return sink[T]{batches: eachFunc[T](one), one: one}
+}
+
+// eachFunc is the batch path of perValue: a function as a pusher that
+// calls it on each value of a batch.
+type eachFunc[T any] func(v T) int
+
+func (f eachFunc[T]) push(batch []T) int {
+	want := unbounded
+	for _, v := range batch {
+		if want = f(v); stop(want) {
+			return 0
+		}
 	}
+	return want
 }
 
 // tracked returns a sink that passes every value to out and records out's
 // latest bound in *want.
 func tracked[T any](out sink[T], want *int) sink[T] {
 	return sink[T]{
-		push: func(batch []T) int {
+		batches: pushFunc[T](func(batch []T) int {
 			*want = out.push(batch)
 			return *want
-		},
+		}),
 		one: func(v T) int {
 			*want = out.one(v)
 			return *want

@@ -41,7 +41,7 @@ func (s Source[T]) TakeLast(n int) Source[T] {
 			return unbounded
 		}
 		err := up(ctx, unbounded, sink[T]{
-			push: func(batch []T) int {
+			batches: pushFunc[T](func(batch []T) int {
 				if len(batch) >= n {
 					ring = append(ring[:0], batch[len(batch)-n:]...)
 					head = 0
@@ -51,7 +51,7 @@ func (s Source[T]) TakeLast(n int) Source[T] {
 					add(v)
 				}
 				return unbounded
-			},
+			}),
 			one: add,
 		})
 		if err != nil {
@@ -93,7 +93,7 @@ func MapStateful[T, S, U any](src Source[T], init func() S, f func(state S, v T)
 		state := init()
 		var buf []U
 		err := up(ctx, want, sink[T]{
-			push: func(batch []T) int {
+			batches: pushFunc[T](func(batch []T) int {
 				buf = grow(buf, len(batch))
 				res := buf[:len(batch)]
 				st := state
@@ -103,7 +103,7 @@ func MapStateful[T, S, U any](src Source[T], init func() S, f func(state S, v T)
 				state = st
 				want = out.push(res)
 				return want
-			},
+			}),
 			one: func(v T) int {
 				var u U
 				state, u = f(state, v)
@@ -150,7 +150,7 @@ func DistinctAdjacentBy[T any, K comparable](src Source[T], key func(T) K) Sourc
 		var last K
 		seen := false
 		return up(ctx, want, sink[T]{
-			push: func(batch []T) int {
+			batches: pushFunc[T](func(batch []T) int {
 				buf = grow(buf, len(batch))
 				res := buf[:len(batch)]
 				n := 0
@@ -165,7 +165,7 @@ func DistinctAdjacentBy[T any, K comparable](src Source[T], key func(T) K) Sourc
 					want = out.push(res[:n])
 				}
 				return want
-			},
+			}),
 			one: func(v T) int {
 				if k := key(v); !seen || k != last {
 					last, seen = k, true

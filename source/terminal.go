@@ -42,14 +42,14 @@ func (s Source[T]) RunForEach(ctx context.Context, f func(T) error) error {
 	mustFunc("RunForEach", "f", f == nil)
 	var ferr error
 	err := s.runIn(ctx, sink[T]{
-		push: func(batch []T) int {
+		batches: pushFunc[T](func(batch []T) int {
 			for _, v := range batch {
 				if ferr = f(v); ferr != nil {
 					return 0
 				}
 			}
 			return unbounded
-		},
+		}),
 		one: func(v T) int {
 			if ferr = f(v); ferr != nil {
 				return 0
@@ -69,10 +69,10 @@ func (s Source[T]) RunToSlice(ctx context.Context) ([]T, error) {
 	mustCtx("RunToSlice", ctx)
 	var vs []T
 	err := s.runIn(ctx, sink[T]{
-		push: func(batch []T) int {
+		batches: pushFunc[T](func(batch []T) int {
 			vs = append(vs, batch...)
 			return unbounded
-		},
+		}),
 		one: func(v T) int {
 			vs = append(vs, v)
 			return unbounded
@@ -86,8 +86,8 @@ func (s Source[T]) RunToSlice(ctx context.Context) ([]T, error) {
 func (s Source[T]) RunDrain(ctx context.Context) error {
 	mustCtx("RunDrain", ctx)
 	return s.runIn(ctx, sink[T]{
-		push: func([]T) int { return unbounded },
-		one:  func(T) int { return unbounded },
+		batches: pushFunc[T](func([]T) int { return unbounded }),
+		one:     func(T) int { return unbounded },
 	})
 }
 
@@ -100,10 +100,10 @@ func RunFold[T, A any](ctx context.Context, s Source[T], zero A, f func(A, T) A)
 	mustFunc("RunFold", "f", f == nil)
 	acc := zero
 	err := s.runIn(ctx, sink[T]{
-		push: func(batch []T) int {
+		batches: pushFunc[T](func(batch []T) int {
 			acc = foldBatch(acc, batch, f)
 			return unbounded
-		},
+		}),
 		one: func(v T) int {
 			acc = f(acc, v)
 			return unbounded
@@ -122,13 +122,13 @@ func (s Source[T]) RunReduce(ctx context.Context, f func(T, T) T) (T, error) {
 	var acc T
 	seen := false
 	err := s.runIn(ctx, sink[T]{
-		push: func(batch []T) int {
+		batches: pushFunc[T](func(batch []T) int {
 			if !seen {
 				acc, seen, batch = batch[0], true, batch[1:]
 			}
 			acc = foldBatch(acc, batch, f)
 			return unbounded
-		},
+		}),
 		one: func(v T) int {
 			if seen {
 				acc = f(acc, v)
@@ -148,10 +148,10 @@ func (s Source[T]) RunLast(ctx context.Context) (T, error) {
 	var last T
 	seen := false
 	err := s.runIn(ctx, sink[T]{
-		push: func(batch []T) int {
+		batches: pushFunc[T](func(batch []T) int {
 			last, seen = batch[len(batch)-1], true
 			return unbounded
-		},
+		}),
 		one: func(v T) int {
 			last, seen = v, true
 			return unbounded
