@@ -13,17 +13,25 @@ func Map[T, U any](src Source[T], f func(T) U) Source[U] {
 	mustFunc("Map", "f", f == nil)
 	up := src.runner()
 	return Source[U]{run: func(ctx context.Context, want int, out sink[U]) error {
-		var buf []U
 		one := out.one
 		return up(ctx, want, sink[T]{
-			batches: pushFunc[T](func(batch []T) int {
-				buf = grow(buf, len(batch))
-				mapBatch(buf, batch, f)
-				return out.push(buf)
-			}),
-			one: func(v T) int { return one(f(v)) },
+			batches: &mapStage[T, U]{f: f, out: out},
+			one:     func(v T) int { return one(f(v)) },
 		})
 	}}
+}
+
+// mapStage is Map's batch path.
+type mapStage[T, U any] struct {
+	f   func(T) U
+	out sink[U]
+	buf []U
+}
+
+func (s *mapStage[T, U]) push(batch []T) int {
+	s.buf = grow(s.buf, len(batch))
+	mapBatch(s.buf, batch, s.f)
+	return s.out.push(s.buf)
 }
 
 // MapErr returns a Source of f applied to each value of src, for an f that
@@ -35,36 +43,44 @@ func MapErr[T, U any](src Source[T], f func(T) (U, error)) Source[U] {
 	mustFunc("MapErr", "f", f == nil)
 	up := src.runner()
 	return Source[U]{run: func(ctx context.Context, want int, out sink[U]) error {
-		var buf []U
-		var ferr error
-		err := up(ctx, want, sink[T]{
-			batches: pushFunc[T](func(batch []T) int {
-				buf = grow(buf, len(batch))
-				res := buf[:len(batch)]
-				for i, v := range batch {
-					if res[i], ferr = f(v); ferr != nil {
-						if i > 0 {
-							out.push(res[:i])
-						}
-						return 0
-					}
-				}
-				return out.push(res)
-			}),
-			one: func(v T) int {
-				u, err := f(v)
-				if err != nil {
-					ferr = err
-					return 0
-				}
-				return out.one(u)
-			},
-		})
-		if ferr != nil {
-			return ferr
+		st := &mapErrStage[T, U]{f: f, out: out}
+		one := out.one
+		err := up(ctx, want, sink[T]{batches: st, one: func(v T) int {
+			u, err := f(v)
+			if err != nil {
+				st.err = err
+				return 0
+			}
+			return one(u)
+		}})
+		if st.err != nil {
+			return st.err
 		}
 		return err
 	}}
+}
+
+// mapErrStage is MapErr's batch path, and holds the error of f for both
+// paths.
+type mapErrStage[T, U any] struct {
+	f   func(T) (U, error)
+	out sink[U]
+	buf []U
+	err error
+}
+
+func (s *mapErrStage[T, U]) push(batch []T) int {
+	s.buf = grow(s.buf, len(batch))
+	res := s.buf[:len(batch)]
+	for i, v := range batch {
+		if res[i], s.err = s.f(v); s.err != nil {
+			if i > 0 {
+				s.out.push(res[:i])
+			}
+			return 0
+		}
+	}
+	return s.out.push(res)
 }
 
 // Filter returns a Source of the values of s for which keep returns true.
@@ -74,25 +90,33 @@ func (s Source[T]) Filter(keep func(T) bool) Source[T] {
 	mustFunc("Filter", "keep", keep == nil)
 	up := s.runner()
 	return Source[T]{run: func(ctx context.Context, want int, out sink[T]) error {
-		var buf []T
+		st := &filterStage[T]{keep: keep, out: out, want: want}
 		one := out.one
-		return up(ctx, want, sink[T]{
-			batches: pushFunc[T](func(batch []T) int {
-				buf = grow(buf, len(batch))
-				n := filterBatch(buf, batch, keep)
-				if n > 0 { // otherwise the bound is unchanged
-					want = out.push(buf[:n])
-				}
-				return want
-			}),
-			one: func(v T) int {
-				if keep(v) {
-					want = one(v)
-				}
-				return want
-			},
-		})
+		return up(ctx, want, sink[T]{batches: st, one: func(v T) int {
+			if keep(v) {
+				st.want = one(v)
+			}
+			return st.want
+		}})
 	}}
+}
+
+// filterStage is Filter's batch path, and holds the downstream's latest
+// bound for both paths: a batch or a value that is dropped leaves it as
+// it is.
+type filterStage[T any] struct {
+	keep func(T) bool
+	out  sink[T]
+	buf  []T
+	want int
+}
+
+func (s *filterStage[T]) push(batch []T) int {
+	s.buf = grow(s.buf, len(batch))
+	if n := filterBatch(s.buf, batch, s.keep); n > 0 {
+		s.want = s.out.push(s.buf[:n])
+	}
+	return s.want
 }
 
 // FilterMap returns a Source of the results of f for the values of src for
@@ -105,32 +129,41 @@ func FilterMap[T, U any](src Source[T], f func(T) (U, bool)) Source[U] {
 	mustFunc("FilterMap", "f", f == nil)
 	up := src.runner()
 	return Source[U]{run: func(ctx context.Context, want int, out sink[U]) error {
-		var buf []U
-		return up(ctx, want, sink[T]{
-			batches: pushFunc[T](func(batch []T) int {
-				buf = grow(buf, len(batch))
-				res := buf[:len(batch)]
-				n := 0
-				for _, v := range batch {
-					u, ok := f(v)
-					res[n] = u
-					if ok {
-						n++
-					}
-				}
-				if n > 0 {
-					want = out.push(res[:n])
-				}
-				return want
-			}),
-			one: func(v T) int {
-				if u, ok := f(v); ok {
-					want = out.one(u)
-				}
-				return want
-			},
-		})
+		st := &filterMapStage[T, U]{f: f, out: out, want: want}
+		one := out.one
+		return up(ctx, want, sink[T]{batches: st, one: func(v T) int {
+			if u, ok := f(v); ok {
+				st.want = one(u)
+			}
+			return st.want
+		}})
 	}}
+}
+
+// filterMapStage is FilterMap's batch path, and holds the downstream's
+// latest bound for both paths, as filterStage does.
+type filterMapStage[T, U any] struct {
+	f    func(T) (U, bool)
+	out  sink[U]
+	buf  []U
+	want int
+}
+
+func (s *filterMapStage[T, U]) push(batch []T) int {
+	s.buf = grow(s.buf, len(batch))
+	res := s.buf[:len(batch)]
+	n := 0
+	for _, v := range batch {
+		u, ok := s.f(v)
+		res[n] = u
+		if ok {
+			n++
+		}
+	}
+	if n > 0 {
+		s.want = s.out.push(res[:n])
+	}
+	return s.want
 }
 
 // Tap returns a Source of the values of s, unchanged, that calls f with
@@ -172,24 +205,31 @@ type Indexed[T any] struct {
 func ZipWithIndex[T any](src Source[T]) Source[Indexed[T]] {
 	up := src.runner()
 	return Source[Indexed[T]]{run: func(ctx context.Context, want int, out sink[Indexed[T]]) error {
-		var buf []Indexed[T]
-		next := 0
-		return up(ctx, want, sink[T]{
-			batches: pushFunc[T](func(batch []T) int {
-				buf = grow(buf, len(batch))
-				res := buf[:len(batch)]
-				for i, v := range batch {
-					res[i] = Indexed[T]{Index: next + i, Value: v}
-				}
-				next += len(batch)
-				return out.push(res)
-			}),
-			one: func(v T) int {
-				next++
-				return out.one(Indexed[T]{Index: next - 1, Value: v})
-			},
-		})
+		st := &zipIndexStage[T]{out: out}
+		one := out.one
+		return up(ctx, want, sink[T]{batches: st, one: func(v T) int {
+			st.next++
+			return one(Indexed[T]{Index: st.next - 1, Value: v})
+		}})
 	}}
+}
+
+// zipIndexStage is ZipWithIndex's batch path, and holds the next index for
+// both paths.
+type zipIndexStage[T any] struct {
+	out  sink[Indexed[T]]
+	buf  []Indexed[T]
+	next int
+}
+
+func (s *zipIndexStage[T]) push(batch []T) int {
+	s.buf = grow(s.buf, len(batch))
+	res := s.buf[:len(batch)]
+	for i, v := range batch {
+		res[i] = Indexed[T]{Index: s.next + i, Value: v}
+	}
+	s.next += len(batch)
+	return s.out.push(res)
 }
 
 // DistinctAdjacent returns a Source of the values of src without repeats:
@@ -212,24 +252,32 @@ func Scan[T, A any](src Source[T], zero A, f func(A, T) A) Source[A] {
 	mustFunc("Scan", "f", f == nil)
 	up := src.runner()
 	return Source[A]{run: func(ctx context.Context, want int, out sink[A]) error {
-		var buf []A
-		acc := zero
-		return up(ctx, want, sink[T]{
-			batches: pushFunc[T](func(batch []T) int {
-				buf = grow(buf, len(batch))
-				res := buf[:len(batch)]
-				a := acc
-				for i, v := range batch {
-					a = f(a, v)
-					res[i] = a
-				}
-				acc = a
-				return out.push(res)
-			}),
-			one: func(v T) int {
-				acc = f(acc, v)
-				return out.one(acc)
-			},
-		})
+		st := &scanStage[T, A]{f: f, out: out, acc: zero}
+		one := out.one
+		return up(ctx, want, sink[T]{batches: st, one: func(v T) int {
+			st.acc = f(st.acc, v)
+			return one(st.acc)
+		}})
 	}}
+}
+
+// scanStage is Scan's batch path, and holds the accumulator for both
+// paths.
+type scanStage[T, A any] struct {
+	f   func(A, T) A
+	out sink[A]
+	buf []A
+	acc A
+}
+
+func (s *scanStage[T, A]) push(batch []T) int {
+	s.buf = grow(s.buf, len(batch))
+	res := s.buf[:len(batch)]
+	a := s.acc
+	for i, v := range batch {
+		a = s.f(a, v)
+		res[i] = a
+	}
+	s.acc = a
+	return s.out.push(res)
 }

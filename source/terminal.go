@@ -40,45 +40,54 @@ func (s Source[T]) runWant(ctx context.Context, want int, out sink[T]) error {
 func (s Source[T]) RunForEach(ctx context.Context, f func(T) error) error {
 	mustCtx("RunForEach", ctx)
 	mustFunc("RunForEach", "f", f == nil)
-	var ferr error
-	err := s.runIn(ctx, sink[T]{
-		batches: pushFunc[T](func(batch []T) int {
-			for _, v := range batch {
-				if ferr = f(v); ferr != nil {
-					return 0
-				}
-			}
-			return unbounded
-		}),
-		one: func(v T) int {
-			if ferr = f(v); ferr != nil {
-				return 0
-			}
-			return unbounded
-		},
-	})
-	if ferr != nil {
-		return ferr
+	st := &forEachStage[T]{f: f}
+	err := s.runIn(ctx, sink[T]{batches: st, one: func(v T) int {
+		if st.err = f(v); st.err != nil {
+			return 0
+		}
+		return unbounded
+	}})
+	if st.err != nil {
+		return st.err
 	}
 	return err
+}
+
+// forEachStage is RunForEach's batch path, and holds the error of f for
+// both paths.
+type forEachStage[T any] struct {
+	f   func(T) error
+	err error
+}
+
+func (s *forEachStage[T]) push(batch []T) int {
+	for _, v := range batch {
+		if s.err = s.f(v); s.err != nil {
+			return 0
+		}
+	}
+	return unbounded
 }
 
 // RunToSlice runs the pipeline and returns its values. On failure it returns
 // the values received before the failure and the error.
 func (s Source[T]) RunToSlice(ctx context.Context) ([]T, error) {
 	mustCtx("RunToSlice", ctx)
-	var vs []T
-	err := s.runIn(ctx, sink[T]{
-		batches: pushFunc[T](func(batch []T) int {
-			vs = append(vs, batch...)
-			return unbounded
-		}),
-		one: func(v T) int {
-			vs = append(vs, v)
-			return unbounded
-		},
-	})
-	return vs, err
+	st := &toSliceStage[T]{}
+	err := s.runIn(ctx, sink[T]{batches: st, one: func(v T) int {
+		st.vs = append(st.vs, v)
+		return unbounded
+	}})
+	return st.vs, err
+}
+
+// toSliceStage is RunToSlice's batch path, and holds the values for both
+// paths.
+type toSliceStage[T any] struct{ vs []T }
+
+func (s *toSliceStage[T]) push(batch []T) int {
+	s.vs = append(s.vs, batch...)
+	return unbounded
 }
 
 // RunDrain runs the pipeline for its effects and discards its values. It
@@ -98,18 +107,24 @@ func (s Source[T]) RunDrain(ctx context.Context) error {
 func RunFold[T, A any](ctx context.Context, s Source[T], zero A, f func(A, T) A) (A, error) {
 	mustCtx("RunFold", ctx)
 	mustFunc("RunFold", "f", f == nil)
-	acc := zero
-	err := s.runIn(ctx, sink[T]{
-		batches: pushFunc[T](func(batch []T) int {
-			acc = foldBatch(acc, batch, f)
-			return unbounded
-		}),
-		one: func(v T) int {
-			acc = f(acc, v)
-			return unbounded
-		},
-	})
-	return acc, err
+	st := &foldStage[T, A]{f: f, acc: zero}
+	err := s.runIn(ctx, sink[T]{batches: st, one: func(v T) int {
+		st.acc = f(st.acc, v)
+		return unbounded
+	}})
+	return st.acc, err
+}
+
+// foldStage is RunFold's batch path, and holds the accumulator for both
+// paths.
+type foldStage[T, A any] struct {
+	f   func(A, T) A
+	acc A
+}
+
+func (s *foldStage[T, A]) push(batch []T) int {
+	s.acc = foldBatch(s.acc, batch, s.f)
+	return unbounded
 }
 
 // RunReduce runs the pipeline and combines its values with f: the first
@@ -119,45 +134,56 @@ func RunFold[T, A any](ctx context.Context, s Source[T], zero A, f func(A, T) A)
 func (s Source[T]) RunReduce(ctx context.Context, f func(T, T) T) (T, error) {
 	mustCtx("RunReduce", ctx)
 	mustFunc("RunReduce", "f", f == nil)
-	var acc T
-	seen := false
-	err := s.runIn(ctx, sink[T]{
-		batches: pushFunc[T](func(batch []T) int {
-			if !seen {
-				acc, seen, batch = batch[0], true, batch[1:]
-			}
-			acc = foldBatch(acc, batch, f)
-			return unbounded
-		}),
-		one: func(v T) int {
-			if seen {
-				acc = f(acc, v)
-			} else {
-				acc, seen = v, true
-			}
-			return unbounded
-		},
-	})
-	return valueOrEmpty(acc, seen, err)
+	st := &reduceStage[T]{f: f}
+	err := s.runIn(ctx, sink[T]{batches: st, one: func(v T) int {
+		if st.seen {
+			st.acc = f(st.acc, v)
+		} else {
+			st.acc, st.seen = v, true
+		}
+		return unbounded
+	}})
+	return valueOrEmpty(st.acc, st.seen, err)
+}
+
+// reduceStage is RunReduce's batch path, and holds the result so far for
+// both paths.
+type reduceStage[T any] struct {
+	f    func(T, T) T
+	acc  T
+	seen bool
+}
+
+func (s *reduceStage[T]) push(batch []T) int {
+	if !s.seen {
+		s.acc, s.seen, batch = batch[0], true, batch[1:]
+	}
+	s.acc = foldBatch(s.acc, batch, s.f)
+	return unbounded
 }
 
 // RunLast runs the pipeline and returns its last value, or [ErrEmpty] if
 // it has none. On failure it returns the zero T and the error.
 func (s Source[T]) RunLast(ctx context.Context) (T, error) {
 	mustCtx("RunLast", ctx)
-	var last T
-	seen := false
-	err := s.runIn(ctx, sink[T]{
-		batches: pushFunc[T](func(batch []T) int {
-			last, seen = batch[len(batch)-1], true
-			return unbounded
-		}),
-		one: func(v T) int {
-			last, seen = v, true
-			return unbounded
-		},
-	})
-	return valueOrEmpty(last, seen, err)
+	st := &lastStage[T]{}
+	err := s.runIn(ctx, sink[T]{batches: st, one: func(v T) int {
+		st.last, st.seen = v, true
+		return unbounded
+	}})
+	return valueOrEmpty(st.last, st.seen, err)
+}
+
+// lastStage is RunLast's batch path, and holds the last value for both
+// paths.
+type lastStage[T any] struct {
+	last T
+	seen bool
+}
+
+func (s *lastStage[T]) push(batch []T) int {
+	s.last, s.seen = batch[len(batch)-1], true
+	return unbounded
 }
 
 func valueOrEmpty[T any](v T, ok bool, err error) (T, error) {
