@@ -53,16 +53,17 @@ type runFunc[T any] func(ctx context.Context, want int, out sink[T]) error
 //
 // The two paths have two shapes, for what each costs. one is a closure,
 // called per value: a closure call is direct, where a method of a generic
-// type called through an interface goes through a dictionary wrapper first
-// (a prototype of the whole sink as an interface took 1.3x the time of
-// closures on the per-value pipeline; docs/decisions/0006-fusion.md). push
-// is called per batch, so a wrapper there costs nothing measurable, and it
-// is a [pusher]: a stage with state keeps it in a struct whose push method
-// does the batch work, and its one closure points to the same struct. That
-// makes a fused stage two allocations per run, where a closure for each
-// path and each variable they share made three or four. A stage without
-// state passes a plain function as a [pushFunc], which costs no
-// allocation of its own.
+// type called through an interface goes first through a wrapper that adds
+// the type's dictionary, a call more per value and stage (the whole sink
+// as an interface was measured and rejected, docs/decisions/0006-fusion.md).
+// push is called per batch, where such a call is lost in the batch's work,
+// so it is a [pusher]: a stage with state keeps that state in a struct
+// whose push method does the batch work, and its one closure points to
+// the struct for what the two paths share (a bound, an accumulator), so
+// that a fused stage costs two allocations per run, where a closure per
+// path and each variable the two shared cost three or four.
+// A stage without state passes a plain function as a [pushFunc], which
+// takes no allocation of its own.
 type sink[T any] struct {
 	batches pusher[T]
 	one     func(v T) int
