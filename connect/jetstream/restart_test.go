@@ -118,18 +118,20 @@ func TestServerRestartMidRun(t *testing.T) {
 	}
 
 	// A worker started later settles what the server delivers again, until
-	// the work queue is empty.
-	jobs, err := js.Stream(ctx, "JOBS")
-	if err != nil {
-		t.Fatal(err)
-	}
+	// the consumer has nothing left to deliver and nothing awaiting an ack.
+	// The consumer's state, not the work queue's message count, says when
+	// that is: a server stopped between recording an ack and removing the
+	// message from the work-queue stream can keep that message after the
+	// restart, acked and never delivered again (seen in 10 runs of 300
+	// with two test processes on two cores: the ack floor past it,
+	// nothing pending).
 	later, stop := context.WithCancel(ctx)
 	defer stop()
 	go func() {
 		tick := time.NewTicker(10 * time.Millisecond)
 		defer tick.Stop()
 		for {
-			if info, err := jobs.Info(later); err == nil && info.State.Msgs == 0 {
+			if info, err := c.Info(later); err == nil && info.NumPending == 0 && info.NumAckPending == 0 {
 				stop()
 				return
 			}
@@ -144,7 +146,27 @@ func TestServerRestartMidRun(t *testing.T) {
 		t.Fatalf("the later worker ended with %v", err)
 	}
 	if ctx.Err() != nil {
-		t.Fatal("the work queue was not emptied")
+		t.Fatal("the consumer was not settled")
+	}
+	jobs, err := js.Stream(ctx, "JOBS")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ji, err := jobs.Info(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ci, err := c.Info(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ji.State.Msgs > 0 {
+		// Only messages the consumer has acked may stay behind.
+		if ci.AckFloor.Stream < ji.State.LastSeq {
+			t.Fatalf("the work queue holds %d messages (up to sequence %d) the consumer has not acked (ack floor %d)",
+				ji.State.Msgs, ji.State.LastSeq, ci.AckFloor.Stream)
+		}
+		t.Logf("the server kept %d acked messages in the work queue after its restart", ji.State.Msgs)
 	}
 	got = processed.snapshot()
 	redone = 0
