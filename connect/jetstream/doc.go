@@ -37,6 +37,13 @@
 // results are stored once if each has an [Outgoing.ID] derived from its job,
 // since the stream drops a second message with the same Nats-Msg-Id.
 //
+// To learn that the work is done, ask the consumer, not the stream: all
+// jobs are settled when [natsjs.ConsumerInfo]'s NumPending and
+// NumAckPending are both zero. A work-queue stream usually drops a job
+// once it is acked, but a server stopped between the two steps can keep
+// the acked job after its restart, below the consumer's ack floor, where
+// it is never delivered again.
+//
 // # Backpressure
 //
 // [FromConsumer] holds at most [MaxOutstanding] messages that the server
